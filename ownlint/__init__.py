@@ -1,0 +1,3 @@
+"""ownlint: a static linter for ownership misuse in Python code that calls C through ctypes or cffi."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m ownlint`."""
+
+from .cli import run
+
+run()

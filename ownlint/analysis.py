@@ -1,0 +1,109 @@
+"""Analyse one file's source: parse, collect facts, and run the flow analysis on each scope.
+
+Every failure to read or parse becomes an OWN901 finding for that file; nothing here
+raises to the caller for bad input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from . import cfg, facts as facts_mod, flow, lowering
+from .packs import Contracts
+from .types import Finding, Span
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+@dataclass(frozen=True)
+class FileAnalysis:
+    findings: tuple[Finding, ...]
+    source: Optional[str]  # the decoded text, for code frames and suppressions
+
+
+def decode(raw: bytes) -> str:
+    """Decode Python source as the interpreter would: BOM, then a coding cookie, then UTF-8."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8")
+    for line in raw.splitlines()[:2]:
+        match = _COOKIE.match(line)
+        if match:
+            return raw.decode(match.group(1).decode("ascii"))
+    return raw.decode("utf-8")
+
+
+def _parser_message(message: str) -> str:
+    """libcst's message without its positional prefix, and at most a few expected tokens."""
+    message = re.sub(r"^(parser error: )?(error at \d+:\d+: )?", "", message.strip())
+    match = re.match(r"expected one of (.*)$", message)
+    if match:
+        options = [o.strip() for o in match.group(1).split(", ")]
+        shown = ", ".join(options[:6]) + (", ..." if len(options) > 6 else "")
+        message = f"expected one of {shown}"
+    return message
+
+
+def _unparsable(path: str, reason: str, line: int = 1, col: int = 0) -> FileAnalysis:
+    span = Span(line, col, line, col)
+    return FileAnalysis((Finding("OWN901", path, span, f"cannot analyse this file: {reason}"),), None)
+
+
+def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
+    try:
+        text = decode(raw)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return _unparsable(path, f"cannot decode it ({exc})")
+    if "\x00" in text:
+        return _unparsable(path, "it contains NUL bytes (is it a binary file?)")
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return _unparsable(path, f"syntax error: {_parser_message(exc.message)}", exc.raw_line, exc.raw_column)
+    except RecursionError:
+        return _unparsable(path, "it is nested too deeply to parse")
+    try:
+        findings = _analyse_module(path, module, contracts)
+    except RecursionError:
+        return _unparsable(path, "it is nested too deeply to analyse")
+    return FileAnalysis(tuple(findings), text)
+
+
+def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list[Finding]:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+
+    def span_of(node: cst.CSTNode) -> Span:
+        where = positions.get(node)
+        if where is None:
+            return Span(1, 0, 1, 0)
+        return Span(where.start.line, where.start.column, where.end.line, where.end.column)
+
+    def code_of(node: cst.CSTNode) -> str:
+        return module.code_for_node(node)
+
+    facts = facts_mod.collect(module, contracts.loaders)
+    module_scope = facts.scopes[0]
+    module_scope.escaping = set(facts.nested_loads)
+    findings: list[Finding] = []
+    for scope in facts.scopes:
+        body, end = _body_of(scope, module, span_of)
+        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of)
+        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
+        blocks = lowering.lower(graph, lowerer)
+        findings.extend(flow.analyse(blocks, graph.entry, path, scope.name, scope.params))
+    return findings
+
+
+def _body_of(scope: facts_mod.Scope, module: cst.Module, span_of):
+    node = scope.node
+    if isinstance(node, cst.Module):
+        last = module.body[-1] if module.body else None
+        end = span_of(last) if last is not None else Span(1, 0, 1, 0)
+        return node.body, Span(end.end_line, end.end_col, end.end_line, end.end_col)
+    return node.body, span_of(node.name)

@@ -1,0 +1,50 @@
+"""Rules OWN900-OWN901: about ownlint's own input (suppressions, unreadable files)."""
+
+from ..types import Rule
+
+OWN900 = Rule(
+    code="OWN900",
+    name="unused-suppression",
+    summary="A `# noqa: OWNxxx` or `# ownlint: ignore[...]` comment suppresses nothing.",
+    fix="Remove the stale code from the comment (or the whole comment).",
+    what="Reports an ownlint suppression on a line where the named rule reports nothing.",
+    why="Stale suppressions hide the next real finding on that line and mislead readers.",
+    known_problems="Codes of other tools in the same `# noqa` comment are ignored.",
+    example="x = 1  # noqa: OWN101  (OWN900)",
+    use_instead="x = 1",
+    invalid=(
+        '''import ctypes
+
+value = 1  # noqa: OWN101  # expect: OWN900:12
+''',
+    ),
+    valid=(
+        '''import ctypes
+import ctypes.util
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc(8)  # noqa: OWN204
+value = 1  # noqa: E501
+''',
+    ),
+)
+
+OWN901 = Rule(
+    code="OWN901",
+    name="unparsable-file",
+    summary="The file could not be read, decoded or parsed.",
+    fix="Fix the syntax or encoding, or exclude the file.",
+    what="Reports a file that ownlint cannot analyse, with the reason; the run goes on.",
+    why="A file that is not analysed can hide any bug; saying so is better than silence.",
+    known_problems="None known.",
+    example="def broken(:  # OWN901",
+    use_instead="def fixed():",
+    invalid=('''def broken(:
+    pass  # expect: OWN901:1
+''',),
+    valid=('''def fine():
+    pass
+''',),
+)
+
+RULES = (OWN900, OWN901)

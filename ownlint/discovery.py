@@ -1,0 +1,123 @@
+"""Find the Python files to lint under the given paths, honouring .gitignore files and excludes.
+
+Gitignore semantics come from pathspec (the same matcher black and others use), never
+from hand-written glob code. Explicitly named files are always linted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+import pathspec
+
+from .config import Settings
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # as shown to the user
+    absolute: str
+
+
+@dataclass(frozen=True)
+class Missing:
+    path: str
+    reason: str
+
+
+def _exclude_spec(settings: Settings) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(settings.exclude + settings.extend_exclude)
+
+
+def _gitignore(directory: str) -> Optional[pathspec.PathSpec]:
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return pathspec.GitIgnoreSpec.from_lines(handle)
+    except OSError:
+        return None
+
+
+def _ignored(spec_stack, absolute: str, is_dir: bool) -> bool:
+    for base, spec in spec_stack:
+        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
+        if is_dir:
+            relative += "/"
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def _excluded(exclude: pathspec.PathSpec, root: str, absolute: str, is_dir: bool) -> bool:
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
+    name = os.path.basename(absolute)
+    suffix = "/" if is_dir else ""
+    if exclude.match_file(name + suffix):
+        return True
+    return not relative.startswith("..") and exclude.match_file(relative + suffix)
+
+
+def _gitignores_above(directory: str, stop: str) -> list:
+    """The .gitignore files of the directories from the repository root down to `directory`."""
+    stack = []
+    current = directory
+    while True:
+        spec = _gitignore(current)
+        if spec is not None:
+            stack.append((current, spec))
+        if os.path.isdir(os.path.join(current, ".git")) or current == stop:
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return list(reversed(stack))
+
+
+def discover(paths: list[str], settings: Settings) -> Iterator[object]:
+    """Yield a Target for each file to lint, or Missing for a path that does not exist."""
+    exclude = _exclude_spec(settings)
+    seen: set[str] = set()
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if os.path.isfile(absolute):
+            if absolute not in seen:
+                seen.add(absolute)
+                yield Target(given, absolute)
+            continue
+        if not os.path.isdir(absolute):
+            yield Missing(given, "no such file or directory")
+            continue
+        base_specs = _gitignores_above(absolute, os.path.dirname(absolute)) if settings.respect_gitignore else []
+        yield from _walk(given, absolute, settings, exclude, base_specs, seen)
+
+
+def _walk(given, top, settings, exclude, base_specs, seen) -> Iterator[Target]:
+    specs_by_dir: dict[str, list] = {top: base_specs}
+    for directory, dirnames, filenames in os.walk(top, followlinks=False):
+        specs = specs_by_dir.pop(directory, base_specs)
+        if settings.respect_gitignore and directory != top:
+            own = _gitignore(directory)
+            if own is not None:
+                specs = specs + [(directory, own)]
+        kept = []
+        for name in sorted(dirnames):
+            child = os.path.join(directory, name)
+            if _excluded(exclude, settings.root, child, True) or _ignored(specs, child, True):
+                continue
+            kept.append(name)
+            specs_by_dir[child] = specs
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if not name.endswith(".py"):
+                continue
+            child = os.path.join(directory, name)
+            if _excluded(exclude, settings.root, child, False) or _ignored(specs, child, False):
+                continue
+            if child in seen:
+                continue
+            seen.add(child)
+            shown = os.path.normpath(os.path.join(given, os.path.relpath(child, top)))
+            yield Target(shown, child)

@@ -1,0 +1,279 @@
+"""Collect a module's binding facts in one traversal: imports, FFI library and ffi objects, scopes.
+
+ownlint computes these few facts itself instead of using libcst's ScopeProvider and
+QualifiedNameProvider, which cost several times the parse on binding code (SPEC §6).
+Names are resolved flow-insensitively per module: `lib` means the same thing in
+every function, which is how bindings are written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import libcst as cst
+
+from .types import Loaders
+
+
+@dataclass(frozen=True)
+class LibraryObject:
+    """An FFI library (CDLL, dlopen, compiled cffi `lib`): its name and the path literals that loaded it."""
+
+    name: str
+    paths: tuple[str, ...] = ()
+
+
+@dataclass
+class Scope:
+    """A body to analyse: the module, a function, or a class body."""
+
+    name: str
+    kind: str  # module | function | class
+    node: Union[cst.Module, cst.FunctionDef, cst.ClassDef]
+    params: tuple[str, ...] = ()
+    escaping: set = field(default_factory=set)  # names whose bindings outlive the scope
+
+
+FunctionNode = Union[cst.FunctionDef, cst.Lambda]
+
+
+@dataclass
+class Facts:
+    imports: dict = field(default_factory=dict)  # local name -> qualified name
+    star_modules: list = field(default_factory=list)
+    libraries: dict = field(default_factory=dict)  # name -> LibraryObject
+    attr_libraries: dict = field(default_factory=dict)  # attribute name (self.X) -> LibraryObject
+    ffi_names: set = field(default_factory=set)
+    attr_ffi: set = field(default_factory=set)
+    function_aliases: dict = field(default_factory=dict)  # name -> (LibraryObject, function name)
+    scopes: list = field(default_factory=list)
+    nested_loads: set = field(default_factory=set)  # names loaded inside functions and classes
+
+    # --- resolution used by lowering ----------------------------------------------
+
+    def qualname(self, expr: cst.BaseExpression) -> Optional[str]:
+        """`ctypes.cast` for `ctypes.cast`, `C.cast` (import ctypes as C) or `cast` (from ctypes import cast)."""
+        if isinstance(expr, cst.Name):
+            return self.imports.get(expr.value)
+        if isinstance(expr, cst.Attribute):
+            base = self.qualname(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
+        return None
+
+    def library_of(self, expr: cst.BaseExpression) -> Optional[LibraryObject]:
+        if isinstance(expr, cst.Name):
+            return self.libraries.get(expr.value)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            if expr.value.value in ("self", "cls"):
+                return self.attr_libraries.get(expr.attr.value)
+        return None
+
+    def is_ffi(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Name):
+            return expr.value in self.ffi_names
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            return expr.value.value in ("self", "cls") and expr.attr.value in self.attr_ffi
+        return False
+
+
+def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
+    found: list[str] = []
+
+    def walk(n: cst.CSTNode) -> None:
+        if isinstance(n, cst.SimpleString):
+            value = n.evaluated_value
+            if isinstance(value, str):
+                found.append(value)
+        elif isinstance(n, cst.Name) and n.value == "None":
+            found.append("<process>")
+        for child in n.children:
+            walk(child)
+
+    walk(node)
+    return tuple(found)
+
+
+def _dotted(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, loaders: Loaders, facts: Facts) -> None:
+        self.loaders = loaders
+        self.facts = facts
+        self.stack: list[Scope] = []
+        self.class_names: list[str] = []
+
+    # --- what an expression is ------------------------------------------------------
+
+    def _library_from(self, expr: cst.BaseExpression, name: str) -> Optional[LibraryObject]:
+        facts = self.facts
+        known = facts.library_of(expr)
+        if known is not None:
+            return known
+        if isinstance(expr, cst.Call):
+            qual = facts.qualname(expr.func) or self._star(expr.func)
+            if qual in self.loaders.library_calls:
+                return LibraryObject(name, _string_literals(expr))
+            func = expr.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in self.loaders.ffi_library_methods
+                and facts.is_ffi(func.value)
+            ):
+                return LibraryObject(name, _string_literals(expr))
+            # ctypes.cdll.LoadLibrary is listed whole; `cdll.foo.LoadLibrary` is rare.
+        if isinstance(expr, cst.Attribute):
+            base = facts.qualname(expr.value) or self._star(expr.value)
+            if base in self.loaders.library_attributes:
+                return LibraryObject(name, (expr.attr.value,))
+        return None
+
+    def _star(self, expr: cst.BaseExpression) -> Optional[str]:
+        dotted = _dotted(expr)
+        if dotted is None:
+            return None
+        head = dotted.split(".")[0]
+        if head in self.facts.imports:
+            return None
+        for module in self.facts.star_modules:
+            candidate = f"{module}.{dotted}"
+            if candidate in self.loaders.library_calls or candidate in self.loaders.library_attributes:
+                return candidate
+            if candidate in self.loaders.ffi_calls:
+                return candidate
+        return None
+
+    def _is_ffi_value(self, expr: cst.BaseExpression) -> bool:
+        if self.facts.is_ffi(expr):
+            return True
+        if isinstance(expr, cst.Call):
+            qual = self.facts.qualname(expr.func) or self._star(expr.func)
+            return qual in self.loaders.ffi_calls
+        return False
+
+    def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        facts = self.facts
+        if isinstance(target, cst.Name):
+            name = target.value
+            library = self._library_from(value, name)
+            if library is not None:
+                facts.libraries[name] = library
+            elif self._is_ffi_value(value):
+                facts.ffi_names.add(name)
+            elif isinstance(value, cst.Attribute):
+                owner = facts.library_of(value.value)
+                if owner is not None:
+                    facts.function_aliases[name] = (owner, value.attr.value)
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value in ("self", "cls")
+        ):
+            attr = target.attr.value
+            library = self._library_from(value, attr)
+            if library is not None:
+                facts.attr_libraries[attr] = library
+            elif self._is_ffi_value(value):
+                facts.attr_ffi.add(attr)
+
+    # --- visitors -------------------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = _dotted(alias.name)
+            if full is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.facts.imports[alias.asname.name.value] = full
+            else:
+                head = full.split(".")[0]
+                self.facts.imports[head] = head
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = _dotted(node.module) if node.module is not None else ""
+        module = "." * len(node.relative) + (module or "")
+        if isinstance(node.names, cst.ImportStar):
+            self.facts.star_modules.append(module)
+            return
+        imported = [a for a in node.names if isinstance(a.name, cst.Name)]
+        plain = {a.name.value for a in imported}
+        for alias in imported:
+            local = alias.asname.name.value if alias.asname is not None else alias.name.value
+            self.facts.imports[local] = f"{module}.{alias.name.value}"
+            # `from _x_cffi import ffi, lib`: a compiled cffi module's objects.
+            cffi_module = "cffi" in module or bool(plain & self.loaders.imported_ffi_names)
+            if cffi_module and alias.name.value in self.loaders.imported_library_names:
+                self.facts.libraries[local] = LibraryObject(local, (module,))
+            if cffi_module and alias.name.value in self.loaders.imported_ffi_names:
+                self.facts.ffi_names.add(local)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._assign(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assign(node.target, node.value)
+
+    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+            if len(target.elements) == len(value.elements):
+                for t, v in zip(target.elements, value.elements):
+                    self._record(t.value, v.value)
+            return
+        self._record(target, value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        qual = ".".join(self.class_names[-1:] + [node.name.value]) if self._in_class() else node.name.value
+        params = tuple(
+            p.name.value
+            for group in (node.params.posonly_params, node.params.params, node.params.kwonly_params)
+            for p in group
+        )
+        extra = [p for p in (node.params.star_arg, node.params.star_kwarg) if isinstance(p, cst.Param)]
+        scope = Scope(qual, "function", node, params + tuple(p.name.value for p in extra))
+        self.facts.scopes.append(scope)
+        self.stack.append(scope)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.stack.pop()
+
+    def _in_class(self) -> bool:
+        return bool(self.stack) and self.stack[-1].kind == "class"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        scope = Scope(node.name.value, "class", node)
+        self.facts.scopes.append(scope)
+        self.stack.append(scope)
+        self.class_names.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.stack.pop()
+        self.class_names.pop()
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.stack:
+            self.stack[-1].escaping.update(n.name.value for n in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        if self.stack:
+            self.stack[-1].escaping.update(n.name.value for n in node.names)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self.stack:
+            self.facts.nested_loads.add(node.value)
+
+
+def collect(module: cst.Module, loaders: Loaders) -> Facts:
+    facts = Facts()
+    module_scope = Scope("<module>", "module", module)
+    facts.scopes.append(module_scope)
+    module.visit(_Collector(loaders, facts))
+    return facts

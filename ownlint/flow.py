@@ -1,0 +1,489 @@
+"""Run the typestate analysis over one lowered CFG and turn problems into findings.
+
+The store maps keys to sets of value ids and value ids to sets of states (typestate.py).
+Blocks are iterated to a fixpoint (stores only grow at joins, and value ids are bounded
+by acquisition sites, so it terminates); then one last pass over every reachable block
+reports what the events see. Leaks are collected per acquisition site and reported
+once, at the site, with the exit that leaks as a related location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from . import events as E
+from .typestate import LEAK, Ev, State, apply
+from .types import Finding, Related, Span
+
+Vid = tuple  # (site span or ("param", key), generation 0 | 1)
+
+_OWNING = frozenset({State.OWNED, State.MAYBE, State.PENDING})
+_HANDLED = frozenset({State.RELEASED, State.ESCAPED, State.TRANSFERRED, State.MANAGED})
+_STATE_OF_RETURN = {
+    State.BORROWED: "is borrowed from {owner}",
+    State.STATIC: "points to static storage",
+    State.SINGLETON: "is a process-lifetime singleton",
+    State.PYOWNED: "is memory owned by Python",
+}
+
+
+@dataclass(frozen=True)
+class VState:
+    states: frozenset
+    released: frozenset = frozenset()  # spans of the releases that reached here
+    owners: frozenset = frozenset()  # value ids this borrowed value points into
+    realloc_of: frozenset = frozenset()  # value ids realloc may have released
+
+    def join(self, other: "VState") -> "VState":
+        return VState(
+            self.states | other.states,
+            self.released | other.released,
+            self.owners | other.owners,
+            self.realloc_of | other.realloc_of,
+        )
+
+
+@dataclass
+class Store:
+    env: dict = field(default_factory=dict)  # key -> frozenset[Vid]
+    vals: dict = field(default_factory=dict)  # Vid -> VState
+    status: dict = field(default_factory=dict)  # key -> frozenset[(Vid, success)]
+
+    def copy(self) -> "Store":
+        return Store(dict(self.env), dict(self.vals), dict(self.status))
+
+    def join(self, other: "Store") -> "Store":
+        env = dict(self.env)
+        for key, vids in other.env.items():
+            env[key] = env.get(key, frozenset()) | vids
+        vals = dict(self.vals)
+        for vid, vstate in other.vals.items():
+            vals[vid] = vals[vid].join(vstate) if vid in vals else vstate
+        status = dict(self.status)
+        for key, links in other.status.items():
+            status[key] = status.get(key, frozenset()) | links
+        return Store(env, vals, status)
+
+    def same(self, other: "Store") -> bool:
+        return self.env == other.env and self.vals == other.vals and self.status == other.status
+
+
+@dataclass(frozen=True)
+class Site:
+    """What ownlint knows about the values acquired at one place."""
+
+    span: Span
+    call: str
+    family: str
+    state: State
+
+
+def _rooted(key: str, root: str) -> bool:
+    return key.startswith(root + ".") or key.startswith(root + "[")
+
+
+def _describe(key: str, site: Optional[Site]) -> str:
+    if key.startswith("$") and site is not None:
+        return f"the result of `{site.call}`"
+    return f"`{key.split('@')[0]}`"
+
+
+class Interpreter:
+    def __init__(self, path: str, scope: str) -> None:
+        self.path = path
+        self.scope = scope
+        self.sites: dict = {}  # site span -> Site
+        self.labels: dict = {}  # site span -> first variable name bound to it
+        self.reporting = False
+        self.findings: dict = {}  # (code, span) -> Finding
+        self.leaks: dict = {}  # site span -> list[(kind, span)]
+        self.handled: set = set()  # site spans released/escaped on some path
+        self.infeasible = False
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _site(self, vid: Vid) -> Optional[Site]:
+        return self.sites.get(vid[0])
+
+    def _report(self, code: str, span: Span, message: str, related=()) -> None:
+        if not self.reporting:
+            return
+        key = (code, span)
+        if key not in self.findings:
+            rel = tuple(Related(self.path, s, text) for s, text in related)
+            self.findings[key] = Finding(code, self.path, span, message, rel)
+
+    def _acquired_note(self, vid: Vid) -> list:
+        site = self._site(vid)
+        return [(site.span, f"acquired here by `{site.call}`")] if site is not None else []
+
+    def _released_note(self, vstate: VState) -> tuple[str, list]:
+        if not vstate.released:
+            return "", []
+        first = min(vstate.released)
+        return f" (line {first.line})", [(first, "released here")]
+
+    def _referenced(self, store: Store, vid: Vid) -> bool:
+        return any(vid in vids for vids in store.env.values())
+
+    def _lazy(self, store: Store, key: str) -> frozenset:
+        """Values of a key not acquired here (a parameter, a global): tracked from first release."""
+        vids = store.env.get(key)
+        if vids:
+            return vids
+        if key.startswith("$"):
+            return frozenset()
+        vid = (("param", key), 0)
+        if vid in store.vals and self._referenced(store, vid):
+            self._rename(store, vid)
+        store.vals[vid] = VState(frozenset({State.UNKNOWN}))
+        store.env[key] = frozenset({vid})
+        return store.env[key]
+
+    def _rename(self, store: Store, vid: Vid) -> None:
+        """Fold a still-live older instance of a site into its summary id (generation 1)."""
+        old = (vid[0], 1)
+        moved = store.vals.pop(vid)
+        store.vals[old] = store.vals[old].join(moved) if old in store.vals else moved
+
+        def swap(vids: frozenset) -> frozenset:
+            return frozenset(old if v == vid else v for v in vids)
+
+        for key, vids in list(store.env.items()):
+            if vid in vids:
+                store.env[key] = swap(vids)
+        for other, vstate in list(store.vals.items()):
+            if vid in vstate.owners or vid in vstate.realloc_of:
+                store.vals[other] = replace(vstate, owners=swap(vstate.owners), realloc_of=swap(vstate.realloc_of))
+        for key, links in list(store.status.items()):
+            store.status[key] = frozenset((old if v == vid else v, s) for v, s in links)
+
+    def _step(self, store: Store, vid: Vid, event: Ev, span: Span, release_span: Optional[Span] = None):
+        """Apply one table event to a value; returns {state: problem} for the caller to word."""
+        vstate = store.vals.get(vid)
+        if vstate is None:
+            return {}
+        states, problems = apply(vstate.states, event)
+        if not states:
+            self.infeasible = True
+        released = vstate.released | ({release_span} if release_span is not None else frozenset())
+        store.vals[vid] = replace(vstate, states=states, released=released)
+        if self.reporting and vid[0] in self.sites and vstate.states & _OWNING and states & _HANDLED:
+            self.handled.add(vid[0])
+        return problems
+
+    # --- deaths -----------------------------------------------------------------------
+
+    def _unbind(self, store: Store, key: str, kind: str, span: Span, rooted: bool = True) -> None:
+        keys = [key] + ([k for k in store.env if _rooted(k, key)] if rooted else [])
+        dropped: set = set()
+        for k in keys:
+            dropped |= store.env.pop(k, frozenset())
+            store.status.pop(k, None)
+        for vid in sorted(dropped, key=repr):
+            if not self._referenced(store, vid):
+                self._dies(store, vid, kind, span)
+
+    def _dies(self, store: Store, vid: Vid, kind: str, span: Span) -> None:
+        vstate = store.vals.pop(vid, None)
+        if vstate is None:
+            return
+        _, problems = apply(vstate.states, Ev.DIES)
+        if LEAK in problems.values() and self.reporting and vid[0] in self.sites:
+            self.leaks.setdefault(vid[0], []).append((kind, span))
+
+    # --- events -----------------------------------------------------------------------
+
+    def run(self, store: Store, event) -> None:
+        getattr(self, "_" + type(event).__name__.lower())(store, event)
+
+    def _acquire(self, store: Store, ev: E.Acquire) -> None:
+        vid = (ev.site, 0)
+        self.sites.setdefault(ev.site, Site(ev.site, ev.call, ev.family, ev.state))
+        if vid in store.vals and self._referenced(store, vid):
+            self._rename(store, vid)
+        owners = store.env.get(ev.owner, frozenset()) if ev.owner else frozenset()
+        if ev.owner and not owners:
+            owners = self._lazy(store, ev.owner)
+        realloc_of = frozenset()
+        if ev.realloc_of:
+            realloc_of = store.env.get(ev.realloc_of, frozenset())
+            for old in sorted(realloc_of, key=repr):
+                problems = self._step(store, old, Ev.REALLOC, ev.site)
+                self._word(store, old, problems, ev.realloc_of, ev.site, ev.call)
+        store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
+        self._unbind(store, ev.target, "rebind", ev.site)
+        store.env[ev.target] = frozenset({vid})
+        if ev.status:
+            store.status[ev.status] = frozenset({(vid, ev.success)})
+
+    def _use(self, store: Store, ev: E.Use) -> None:
+        for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
+            vstate = store.vals.get(vid)
+            if vstate is None:
+                continue
+            problems = self._step(store, vid, Ev.USE, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, "", how=ev.how)
+            if State.BORROWED in vstate.states:
+                for owner in sorted(vstate.owners, key=repr):
+                    ostate = store.vals.get(owner)
+                    if ostate is not None and State.RELEASED in ostate.states:
+                        when, notes = self._released_note(ostate)
+                        self._report(
+                            "OWN106", ev.span,
+                            f"{_describe(ev.key, self._site(vid))} is {ev.how} after its owner was released{when}",
+                            notes + self._acquired_note(vid),
+                        )
+
+    def _release(self, store: Store, ev: E.Release) -> None:
+        for vid in sorted(self._lazy(store, ev.key), key=repr):
+            vstate = store.vals.get(vid)
+            if vstate is None:
+                continue
+            site = self._site(vid)
+            if (
+                not ev.python and site is not None and site.family and ev.family
+                and site.family != ev.family and vstate.states & (_OWNING | {State.ESCAPED})
+            ):
+                self._report(
+                    "OWN104", ev.span,
+                    f"{_describe(ev.key, site)} comes from `{site.call}` (family `{site.family}`) "
+                    f"but `{ev.call}` releases family `{ev.family}`",
+                    self._acquired_note(vid),
+                )
+            problems = self._step(store, vid, Ev.RELEASE_PY if ev.python else Ev.RELEASE, ev.span, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+
+    def _transfer(self, store: Store, ev: E.Transfer) -> None:
+        for vid in sorted(self._lazy(store, ev.key), key=repr):
+            vstate = store.vals.get(vid)
+            problems = self._step(store, vid, Ev.TRANSFER, ev.span, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+
+    def _manage(self, store: Store, ev: E.Manage) -> None:
+        for vid in sorted(self._lazy(store, ev.key), key=repr):
+            vstate = store.vals.get(vid)
+            problems = self._step(store, vid, Ev.DETACH if ev.detach else Ev.MANAGE, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+
+    def _escape(self, store: Store, ev: E.Escape) -> None:
+        keys = [ev.key] + [k for k in store.env if _rooted(k, ev.key)]
+        for key in keys:
+            for vid in sorted(store.env.get(key, frozenset()), key=repr):
+                self._step(store, vid, Ev.ESCAPE, ev.span)
+        for key in keys[1:]:
+            store.env.pop(key, None)
+
+    def _bind(self, store: Store, ev: E.Bind) -> None:
+        vids = store.env.get(ev.source, frozenset()) if ev.source is not None else frozenset()
+        links = store.status.get(ev.source) if ev.source is not None else None
+        if ev.escapes:
+            for vid in sorted(vids, key=repr):
+                self._step(store, vid, Ev.ESCAPE, ev.span)
+        if ev.target == ev.source:
+            return
+        self._unbind(store, ev.target, "rebind", ev.span)
+        vids = frozenset(v for v in vids if v in store.vals)
+        if vids:
+            store.env[ev.target] = vids
+        if links:
+            store.status[ev.target] = links
+        for vid in vids:
+            site = vid[0]
+            if site in self.sites and not ev.target.startswith("$"):
+                self.labels.setdefault(site, ev.target.split("@")[0])
+
+    def _kill(self, store: Store, ev: E.Kill) -> None:
+        self._unbind(store, ev.key, "temp" if ev.key.startswith("$") else "del", ev.span)
+
+    def _discard(self, store: Store, ev: E.Discard) -> None:
+        for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
+            vstate = store.vals.get(vid)
+            others = any(vid in vids for k, vids in store.env.items() if k != ev.key)
+            if vstate is not None and not others and vstate.states & _OWNING:
+                site = self._site(vid)
+                self._report(
+                    "OWN204", ev.span,
+                    f"the result of `{site.call}` is discarded, but the caller owns it and must release it",
+                )
+                store.vals.pop(vid, None)
+        store.env.pop(ev.key, None)
+        store.status.pop(ev.key, None)
+
+    def _assume(self, store: Store, ev: E.Assume) -> None:
+        for vid, success in sorted(store.status.get(ev.key, frozenset()), key=repr):
+            worked = _status_outcome(ev.test, ev.const, success)
+            if worked is not None:
+                self._refine(store, vid, worked)
+        if ev.key in store.status:
+            return
+        if ev.test in ("truthy", "falsy"):
+            nonnull = ev.test == "truthy"
+        elif ev.const in (0, None, "NULL"):
+            nonnull = ev.test == "ne"
+        else:
+            return
+        for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
+            self._refine(store, vid, nonnull)
+
+    def _refine(self, store: Store, vid: Vid, nonnull: bool) -> None:
+        vstate = store.vals.get(vid)
+        if vstate is None:
+            return
+        self._step(store, vid, Ev.ASSUME_NONNULL if nonnull else Ev.ASSUME_NULL, Span(0, 0, 0, 0))
+        for old in vstate.realloc_of:
+            ostate = store.vals.get(old)
+            if ostate is not None and State.PENDING in ostate.states:
+                back = State.RELEASED if nonnull else State.OWNED
+                store.vals[old] = replace(ostate, states=(ostate.states - {State.PENDING}) | {back})
+
+    def _scopeexit(self, store: Store, ev: E.ScopeExit) -> None:
+        for key in sorted(store.env):
+            if key in store.env:
+                self._unbind(store, key, ev.kind, ev.span, rooted=False)
+
+    # --- wording ------------------------------------------------------------------------
+
+    def _word(self, store: Store, vid: Vid, problems: dict, key: str, span: Span, what: str, before=None,
+              how: str = "") -> None:
+        """Turn table problems into findings. `what` is the call; `how` says what the use was."""
+        if not problems or not self.reporting:
+            return
+        vstate = before or store.vals.get(vid)
+        site = self._site(vid)
+        name = _describe(key, site)
+        when, notes = self._released_note(vstate) if vstate is not None else ("", [])
+        for state, code in sorted(problems.items(), key=lambda item: item[0].value):
+            if code == "OWN101":
+                self._report(code, span, f"{name} is {how or f'passed to `{what}`'} after it was released{when}",
+                             notes + self._acquired_note(vid))
+            elif code == "OWN102":
+                self._report(code, span, f"{name} is released again by `{what}`; it was already released{when}",
+                             notes + self._acquired_note(vid))
+            elif code == "OWN103":
+                nature = _STATE_OF_RETURN[state].format(owner=self._owner_name(store, vstate))
+                source = f" (`{site.call}`, line {site.span.line})" if site and not key.startswith("$") else ""
+                self._report(code, span, f"{name} {nature}{source}; `{what}` must not release it",
+                             self._acquired_note(vid))
+            elif code == "OWN105":
+                self._report(code, span, f"{name} is managed by the garbage collector (ffi.gc); "
+                             f"releasing it with `{what}` frees it twice", self._acquired_note(vid))
+            elif code == "OWN107":
+                self._report(code, span, f"{name} is {how or f'passed to `{what}`'} after ownership was handed over{when}",
+                             notes + self._acquired_note(vid))
+
+    def _owner_name(self, store: Store, vstate: Optional[VState]) -> str:
+        if vstate is None:
+            return "another object"
+        for owner in sorted(vstate.owners, key=repr):
+            label = self.labels.get(owner[0]) or (owner[0][1] if owner[0][0] == "param" else None)
+            if label:
+                return f"`{label}`"
+        return "another object"
+
+    # --- leaks ----------------------------------------------------------------------------
+
+    def leak_findings(self) -> list[Finding]:
+        found = []
+        for site_span, deaths in sorted(self.leaks.items()):
+            site = self.sites[site_span]
+            label = self.labels.get(site_span)
+            name = f"`{label}`" if label else f"the result of `{site.call}`"
+            explicit = sorted(d for d in deaths if d[0] != "implicit")
+            if explicit:
+                kind, span = explicit[0]
+                code = "OWN202" if site_span in self.handled else "OWN201"
+                if code == "OWN201":
+                    message = f"{name} acquired by `{site.call}` is never released"
+                else:
+                    message = f"{name} acquired by `{site.call}` is not released {_exit_words(kind, span, self.scope)}"
+                related = (Related(self.path, span, _exit_note(kind, self.scope)),)
+            else:
+                kind, span = sorted(deaths)[0]
+                code = "OWN203"
+                message = f"{name} acquired by `{site.call}` leaks if an exception is raised at line {span.line}"
+                related = (Related(self.path, span, "an exception here leaks it"),)
+            found.append(Finding(code, self.path, site.span, message, related))
+        return found
+
+
+def _exit_words(kind: str, span: Span, scope: str) -> str:
+    return {
+        "return": f"when `{scope}` returns at line {span.line}",
+        "raise": f"when the exception at line {span.line} is raised",
+        "rebind": f"before it is overwritten at line {span.line}",
+        "del": f"before `del` at line {span.line}",
+        "temp": f"after the statement at line {span.line}",
+    }.get(kind, f"at line {span.line}")
+
+
+def _exit_note(kind: str, scope: str) -> str:
+    return {
+        "return": f"`{scope}` returns here",
+        "raise": "raised here",
+        "rebind": "overwritten here",
+        "del": "deleted here",
+        "temp": "last used here",
+    }.get(kind, "leaks here")
+
+
+def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
+    """Whether a status test means the acquiring call succeeded (None: cannot tell)."""
+    if test == "truthy":  # rc != 0
+        return False if tuple(success) == (0,) else None
+    if test == "falsy":  # rc == 0
+        return True if 0 in success else None
+    if test == "eq":
+        return const in success
+    if test == "ne":
+        return False if tuple(success) == (const,) else None
+    return None
+
+
+def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()) -> list[Finding]:
+    """Fixpoint over the lowered blocks, then a reporting pass; returns the findings."""
+    interp = Interpreter(path, scope)
+    start = Store()
+    for name in params:
+        vid = (("param", name), 0)
+        start.vals[vid] = VState(frozenset({State.UNKNOWN}))
+        start.env[name] = frozenset({vid})
+    inputs: dict[int, Store] = {entry: start}
+    order = list(range(len(blocks)))
+    work = [entry]
+    queued = {entry}
+    iterations = 0
+    limit = 200 * max(1, len(blocks))
+    while work and iterations < limit:
+        iterations += 1
+        work.sort(key=order.index, reverse=True)
+        index = work.pop()
+        queued.discard(index)
+        for target, store in _flow(interp, blocks, index, inputs[index]):
+            previous = inputs.get(target)
+            merged = store if previous is None else previous.join(store)
+            if previous is None or not merged.same(previous):
+                inputs[target] = merged
+                if target not in queued:
+                    work.append(target)
+                    queued.add(target)
+    interp.reporting = True
+    for index in sorted(inputs):
+        for _ in _flow(interp, blocks, index, inputs[index]):
+            pass
+    return sorted(interp.findings.values(), key=Finding.sort_key) + interp.leak_findings()
+
+
+def _flow(interp: Interpreter, blocks, index: int, entry: Store):
+    store = entry.copy()
+    interp.infeasible = False
+    for event in blocks[index].events:
+        interp.run(store, event)
+    for target, edge_events, _implicit in blocks[index].edges:
+        out = store.copy()
+        interp.infeasible = False
+        for event in edge_events:
+            interp.run(out, event)
+        if not interp.infeasible:
+            yield target, out

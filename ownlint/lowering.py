@@ -1,0 +1,628 @@
+"""Lower CFG steps (libcst statements and expressions) to ownership events.
+
+This is where syntax meets the contracts: a call is resolved to a pack's contract (or
+to "a known library function": its arguments are used, or to "unknown": its
+arguments escape), and each argument gets the event its position calls for.
+Expressions whose result ownlint does not model let temporaries escape rather than
+guess (README, "Known problems").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import libcst as cst
+
+from . import events as E
+from .cfg import Graph, Step
+from .facts import Facts, LibraryObject, Scope
+from .packs import Contracts
+from .types import Contract, MayFail, ReceiverKind, Returns, Span
+from .typestate import State
+
+_ACQUIRED_STATE = {
+    Returns.OWNED: State.OWNED,
+    Returns.BORROWED: State.BORROWED,
+    Returns.STATIC: State.STATIC,
+    Returns.SINGLETON: State.SINGLETON,
+    Returns.PYTHON: State.PYOWNED,
+}
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+
+
+@dataclass(frozen=True)
+class Callee:
+    """What a call resolves to: a contract, a known library function with none, or unknown."""
+
+    text: str
+    contract: Optional[Contract] = None
+    library: bool = False  # a function of a recognised FFI library (or pack module): arguments are used
+
+
+@dataclass
+class LoweredBlock:
+    events: list
+    edges: list  # (target, [events on the edge], implicit)
+
+
+def _matches_library(obj: LibraryObject):
+    import re
+
+    def accept(filt) -> bool:
+        if filt.names and obj.name not in filt.names:
+            return False
+        if filt.paths and obj.paths:
+            return any(re.search(p, path) for p in filt.paths for path in obj.paths)
+        return True
+
+    return accept
+
+
+class Lowerer:
+    def __init__(
+        self,
+        facts: Facts,
+        contracts: Contracts,
+        scope: Scope,
+        span_of: Callable[[cst.CSTNode], Span],
+        code_of: Callable[[cst.CSTNode], str],
+    ) -> None:
+        self.facts = facts
+        self.contracts = contracts
+        self.scope = scope
+        self.span_of = span_of
+        self.code_of = code_of
+        self.module_functions = contracts.module_functions()
+        self.out: list = []
+        self.temps: list[str] = []
+        self.counter = 0
+        self.renames: list[dict[str, str]] = []  # comprehension-local names
+        self.key_of_node: dict[int, str] = {}  # call results, for conditions on edges
+
+    # --- keys -----------------------------------------------------------------------
+
+    def _temp(self) -> str:
+        self.counter += 1
+        key = f"${self.counter}"
+        self.temps.append(key)
+        return key
+
+    def key(self, expr: cst.BaseExpression) -> Optional[str]:
+        """The storage key an expression names, if it is a trackable location."""
+        if isinstance(expr, cst.Name):
+            for renames in reversed(self.renames):
+                if expr.value in renames:
+                    return renames[expr.value]
+            return expr.value
+        if isinstance(expr, cst.Attribute):
+            base = self.key(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
+        if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
+            index = expr.slice[0].slice
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+                base = self.key(expr.value)
+                return f"{base}[{index.value.value}]" if base else None
+        return None
+
+    def _escapes(self, name: str) -> bool:
+        if self.scope.kind == "class":
+            return True
+        return name in self.scope.escaping
+
+    # --- calls ----------------------------------------------------------------------
+
+    def resolve(self, func: cst.BaseExpression) -> Callee:
+        facts, contracts = self.facts, self.contracts
+        text = self.code_of(func)
+        if isinstance(func, cst.Attribute):
+            library = facts.library_of(func.value)
+            name = func.attr.value
+            if library is not None:
+                contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library))
+                return Callee(text, contract or contracts.lookup(ReceiverKind.ANY, name), True)
+            if facts.is_ffi(func.value):
+                contract = contracts.lookup(ReceiverKind.FFI_OBJECT, name)
+                return Callee(text, contract, contract is not None)
+        elif isinstance(func, cst.Name):
+            alias = facts.function_aliases.get(func.value)
+            if alias is not None:
+                library, name = alias
+                contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library))
+                return Callee(text, contract, True)
+        qual = facts.qualname(func)
+        if qual is None and isinstance(func, cst.Name):
+            qual = self._star_or_builtin(func.value)
+        if qual is not None and qual in self.module_functions:
+            return Callee(text, self.module_functions[qual], True)
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        if last is not None:
+            contract = contracts.lookup(ReceiverKind.ANY, last)
+            if contract is not None:
+                return Callee(text, contract, True)
+        return Callee(text)
+
+    def may_raise(self, node: cst.CSTNode) -> bool:
+        """Whether a statement can raise: it calls Python code. C functions called through
+        ctypes/cffi and the packs' own module functions do not raise."""
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if isinstance(node, cst.Call) and not self.resolve(node.func).library:
+            return True
+        return any(self.may_raise(child) for child in node.children)
+
+    def _star_or_builtin(self, name: str) -> Optional[str]:
+        for module in self.facts.star_modules:
+            if f"{module}.{name}" in self.module_functions:
+                return f"{module}.{name}"
+        if name in self.scope.params or name in self.facts.libraries:
+            return None
+        return f"builtins.{name}"
+
+    def _call(self, node: cst.Call) -> Optional[str]:
+        callee = self.resolve(node.func)
+        func_key = self.ev(node.func) if not callee.library else None
+        span = self.span_of(node)
+        contract = callee.contract
+        positional: list[tuple[int, cst.Arg, Optional[str]]] = []
+        keyword: list[tuple[cst.Arg, Optional[str]]] = []
+        for arg in node.args:
+            key = self.ev(arg.value)
+            if arg.keyword is not None or arg.star:
+                keyword.append((arg, key))
+            else:
+                positional.append((len(positional), arg, key))
+        if not callee.library:
+            # An unknown callee may keep or release what it is given: let it escape.
+            for _, arg, key in positional:
+                if key is not None:
+                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+                    self.out.append(E.Escape(key, span))
+            for arg, key in keyword:
+                if key is not None:
+                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+                    self.out.append(E.Escape(key, span))
+            if func_key is not None and isinstance(node.func, cst.Attribute):
+                receiver = self.key(node.func.value)
+                if receiver is not None:
+                    self.out.append(E.Escape(receiver, span))
+            return None
+        for arg, key in keyword:
+            if key is not None:
+                self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+        if contract is None:
+            for _, arg, key in positional:
+                if key is not None:
+                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+            return None
+        return self._apply_contract(node, callee, contract, positional, span)
+
+    def _apply_contract(self, node, callee: Callee, contract: Contract, positional, span: Span) -> Optional[str]:
+        keys = {index: key for index, _, key in positional}
+        args = {index: arg for index, arg, _ in positional}
+        for index, arg, key in positional:
+            if key is None:
+                continue
+            where = self.span_of(arg.value)
+            if index == contract.releases:
+                python = contract.family == "python"
+                self.out.append(E.Release(key, span, callee.text, contract.family, python))
+            elif index in contract.takes:
+                self.out.append(E.Transfer(key, span, callee.text))
+            elif index == contract.manages:
+                destructor = args.get(contract.destructor) if contract.destructor is not None else None
+                detach = destructor is not None and _is_none(destructor.value)
+                self.out.append(E.Manage(key, span, callee.text, detach))
+            elif index == contract.out or index == contract.reallocates:
+                continue
+            else:
+                self.out.append(E.Use(key, where, f"passed to `{callee.text}`"))
+        returns = contract.returns
+        if contract.out is not None:
+            return self._out_parameter(node, callee, contract, args, span)
+        if returns is Returns.ALIAS:
+            return keys.get(contract.alias_of)
+        state = _ACQUIRED_STATE.get(returns)
+        if state is None:
+            return None
+        if state is State.OWNED and contract.may_fail is MayFail.NULL:
+            state = State.MAYBE
+        target = self._temp()
+        self.out.append(
+            E.Acquire(
+                target, span, state, contract.family, callee.text,
+                owner=keys.get(contract.owner) if contract.owner is not None else None,
+                realloc_of=keys.get(contract.reallocates) if contract.reallocates is not None else None,
+            )
+        )
+        return target
+
+    def _out_parameter(self, node, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
+        arg = args.get(contract.out)
+        if arg is None:
+            return None
+        target = self._out_target(arg.value)
+        if target is None:
+            return None
+        status = self._temp()
+        may_fail = contract.may_fail is MayFail.STATUS
+        self.out.append(
+            E.Acquire(
+                target, span, State.MAYBE if may_fail else State.OWNED,
+                contract.out_family or contract.family, callee.text,
+                status=status if may_fail else None, success=contract.success,
+            )
+        )
+        return status
+
+    def _out_target(self, expr: cst.BaseExpression) -> Optional[str]:
+        """`byref(db)` / `pointer(db)` fill `db`; a cffi `T **` named `pp` fills `pp[0]`."""
+        if isinstance(expr, cst.Call):
+            callee = self.resolve(expr.func)
+            contract = callee.contract
+            if contract is not None and contract.returns is Returns.ALIAS and expr.args:
+                return self.key(expr.args[contract.alias_of or 0].value)
+            return None
+        base = self.key(expr)
+        return f"{base}[0]" if base else None
+
+    # --- expressions ----------------------------------------------------------------
+
+    def ev(self, expr: cst.BaseExpression) -> Optional[str]:
+        """Emit the events of evaluating `expr`; return the key holding its value, if tracked."""
+        if isinstance(expr, cst.Name):
+            return self.key(expr)
+        if isinstance(expr, cst.Attribute):
+            base = self.ev(expr.value)
+            if base is not None and not base.startswith("$"):
+                self.out.append(E.Use(base, self.span_of(expr.value), f"dereferenced (`.{expr.attr.value}`)"))
+            return self.key(expr)
+        if isinstance(expr, cst.Subscript):
+            base = self.ev(expr.value)
+            for element in expr.slice:
+                self._escape_temps_of(element)
+            if base is not None:
+                self.out.append(E.Use(base, self.span_of(expr.value), "indexed"))
+            return self.key(expr)
+        if isinstance(expr, cst.Call):
+            key = self._call(expr)
+            if key is not None:
+                self.key_of_node[id(expr)] = key
+            return key
+        if isinstance(expr, cst.NamedExpr):
+            source = self.ev(expr.value)
+            self._bind(expr.target, source, self.span_of(expr))
+            return self.key(expr.target)
+        if isinstance(expr, cst.Lambda):
+            self._capture(expr.body, self.span_of(expr))
+            return None
+        if isinstance(expr, _COMPREHENSIONS):
+            self._comprehension(expr)
+            return None
+        if isinstance(expr, (cst.Yield, cst.Await)):
+            value = expr.value if not isinstance(getattr(expr, "value", None), cst.From) else expr.value.item
+            if value is not None:
+                self._escape_expr(value)
+            return None
+        if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+            for element in expr.elements:
+                self._escape_expr(element.value)
+            return None
+        if isinstance(expr, cst.Dict):
+            for element in expr.elements:
+                if isinstance(element, cst.DictElement):
+                    self._escape_expr(element.key)
+                self._escape_expr(element.value)
+            return None
+        if isinstance(expr, (cst.IfExp, cst.BooleanOperation)):
+            for child in _expressions(expr):
+                self._escape_expr(child)
+            return None
+        for child in _expressions(expr):
+            self.ev(child)
+        return None
+
+    def _escape_expr(self, expr: cst.BaseExpression) -> None:
+        key = self.ev(expr)
+        if key is not None:
+            self.out.append(E.Escape(key, self.span_of(expr)))
+
+    def _escape_temps_of(self, node: cst.CSTNode) -> None:
+        for child in _expressions(node):
+            key = self.ev(child)
+            if key is not None and key.startswith("$"):
+                self.out.append(E.Escape(key, self.span_of(child)))
+
+    def _capture(self, body: cst.CSTNode, span: Span) -> None:
+        """A closure keeps every outer name it mentions alive: those values escape."""
+        for name in sorted(_loaded_names(body)):
+            self.out.append(E.Escape(self.key(cst.Name(name)) or name, span))
+
+    def _comprehension(self, expr) -> None:
+        renames: dict[str, str] = {}
+        self.renames.append(renames)
+        clause = expr.for_in
+        first = True
+        while clause is not None:
+            if first:
+                # The first iterable is evaluated in the enclosing scope.
+                self.renames.pop()
+                self._escape_temps_of_expr(clause.iter)
+                self.renames.append(renames)
+                first = False
+            else:
+                self._escape_temps_of_expr(clause.iter)
+            for name in _target_names(clause.target):
+                self.counter += 1
+                renames[name] = f"{name}@{self.counter}"
+            for condition in clause.ifs:
+                self.ev(condition.test)
+            clause = clause.inner_for_in
+        if isinstance(expr, cst.DictComp):
+            self._escape_expr(expr.key)
+            self._escape_expr(expr.value)
+        else:
+            self._escape_expr(expr.elt)
+        self.renames.pop()
+        for name in sorted(renames.values()):
+            self.out.append(E.Kill(name, self.span_of(expr)))
+
+    def _escape_temps_of_expr(self, expr: cst.BaseExpression) -> None:
+        key = self.ev(expr)
+        if key is not None and key.startswith("$"):
+            self.out.append(E.Escape(key, self.span_of(expr)))
+
+    # --- targets --------------------------------------------------------------------
+
+    def _bind(self, target: cst.BaseExpression, source: Optional[str], span: Span) -> None:
+        if isinstance(target, cst.Name):
+            key = self.key(target)
+            self.out.append(E.Bind(key, source, span, escapes=self._escapes(target.value)))
+        elif isinstance(target, (cst.Attribute, cst.Subscript)):
+            if isinstance(target, cst.Subscript):
+                for element in target.slice:
+                    self._escape_temps_of(element)
+            base = self.key(target.value) if not isinstance(target.value, cst.Call) else self.ev(target.value)
+            if base is not None:
+                self.out.append(E.Use(base, self.span_of(target.value), "written through"))
+            key = self.key(target)
+            if key is None:
+                if source is not None:
+                    self.out.append(E.Escape(source, span))
+            else:
+                self.out.append(E.Bind(key, source, span, escapes=True))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            if source is not None:
+                self.out.append(E.Escape(source, span))
+            for element in target.elements:
+                self._bind(element.value, None, span)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value, None, span)
+
+    # --- statements -----------------------------------------------------------------
+
+    def lower_step(self, step: Step) -> list:
+        self.out = []
+        node = step.node
+        if step.kind == "expr":
+            key = self.ev(node)
+            if step.extra in ("decorator", "with") and key is not None:
+                self.out.append(E.Escape(key, self.span_of(node)))
+        elif step.kind == "bind":
+            self._bind(node, None, self.span_of(node))
+        elif step.kind == "def":
+            self._capture(node.body, self.span_of(node.name))
+            self.out.append(E.Bind(node.name.value, None, self.span_of(node.name), self._escapes(node.name.value)))
+        elif step.kind == "exit":
+            kind, span = step.extra
+            if self.scope.kind == "module":
+                for name in sorted(self.scope.escaping):
+                    self.out.append(E.Escape(name, span))
+            self.out.append(E.ScopeExit(kind, span, self.scope.name))
+        else:
+            self._statement(node)
+        return self.out
+
+    def _statement(self, node: cst.CSTNode) -> None:
+        span = self.span_of(node)
+        if isinstance(node, cst.Expr):
+            key = self.ev(node.value)
+            if key is not None and key.startswith("$"):
+                self.out.append(E.Discard(key, span))
+        elif isinstance(node, cst.Assign):
+            self._assign([t.target for t in node.targets], node.value, span)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self._assign([node.target], node.value, span)
+        elif isinstance(node, cst.AugAssign):
+            self.ev(node.value)
+            key = self.key(node.target)
+            if key is not None:
+                self.out.append(E.Escape(key, span))
+                self.out.append(E.Bind(key, None, span))
+        elif isinstance(node, cst.Return):
+            if node.value is not None:
+                self._escape_expr(node.value)
+        elif isinstance(node, cst.Raise):
+            if node.exc is not None:
+                self._escape_expr(node.exc)
+            if node.cause is not None:
+                self._escape_expr(node.cause)
+        elif isinstance(node, cst.Del):
+            for element in _del_targets(node.target):
+                key = self.key(element)
+                if key is not None:
+                    self.out.append(E.Kill(key, span))
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    local = alias.asname.name if alias.asname is not None else alias.name
+                    if isinstance(local, cst.Name):
+                        self.out.append(E.Bind(local.value, None, span))
+        elif isinstance(node, (cst.Global, cst.Nonlocal, cst.Pass)):
+            pass
+        else:
+            # Anything else: every name it mentions escapes (never a false alarm).
+            self._capture(node, span)
+
+    def _assign(self, targets: list, value: cst.BaseExpression, span: Span) -> None:
+        if (
+            len(targets) == 1
+            and isinstance(targets[0], (cst.Tuple, cst.List))
+            and isinstance(value, (cst.Tuple, cst.List))
+            and len(targets[0].elements) == len(value.elements)
+            and not any(isinstance(e, cst.StarredElement) for e in targets[0].elements)
+        ):
+            # Parallel assignment: evaluate every source, then bind each target.
+            sources = [self.ev(e.value) for e in value.elements]
+            held = []
+            for index, source in enumerate(sources):
+                if source is not None and not source.startswith("$"):
+                    # Hold the value while targets are rebound (`a, b = b, a`).
+                    hold = self._temp()
+                    self.out.append(E.Bind(hold, source, span))
+                    held.append(hold)
+                    sources[index] = hold
+            for element, source in zip(targets[0].elements, sources):
+                self._bind(element.value, source, span)
+            for hold in held:
+                self.out.append(E.Kill(hold, span))
+            return
+        source = self.ev(value)
+        for target in targets:
+            self._bind(target, source, span)
+
+    # --- conditions on edges ----------------------------------------------------------
+
+    def assumptions(self, test: cst.BaseExpression, truth: bool) -> list:
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self.assumptions(test.expression, not truth)
+        if isinstance(test, cst.BooleanOperation):
+            both = isinstance(test.operator, cst.And) == truth
+            if both:
+                return self.assumptions(test.left, truth) + self.assumptions(test.right, truth)
+            return []
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            return self._comparison(test.left, test.comparisons[0], truth)
+        if isinstance(test, cst.NamedExpr):
+            key = self.key(test.target)
+            return [E.Assume(key, "truthy" if truth else "falsy")] if key else []
+        if isinstance(test, cst.Call) and self.code_of(test.func) == "bool" and len(test.args) == 1:
+            return self.assumptions(test.args[0].value, truth)
+        key = self.key_of_node.get(id(test)) or self.key(test)
+        return [E.Assume(key, "truthy" if truth else "falsy")] if key else []
+
+    def _comparison(self, left, comparison: cst.ComparisonTarget, truth: bool) -> list:
+        right = comparison.comparator
+        op = comparison.operator
+        if isinstance(op, (cst.Is, cst.Equal)):
+            positive = True
+        elif isinstance(op, (cst.IsNot, cst.NotEqual)):
+            positive = False
+        else:
+            return []
+        if self._is_null(left) and not self._is_null(right):
+            left, right = right, left
+        key = self.key_of_node.get(id(left)) or self.key(left)
+        if key is None:
+            return []
+        if isinstance(left, cst.NamedExpr):
+            key = self.key(left.target) or key
+        equal = positive == truth
+        if self._is_null(right):
+            return [E.Assume(key, "falsy" if equal else "truthy")]
+        const = _constant(right)
+        if const is None:
+            return []
+        return [E.Assume(key, "eq" if equal else "ne", const)]
+
+    def _is_null(self, expr: cst.BaseExpression) -> bool:
+        if _is_none(expr):
+            return True
+        if isinstance(expr, cst.Integer) and expr.value == "0":
+            return True
+        return isinstance(expr, cst.Attribute) and expr.attr.value == "NULL" and self.facts.is_ffi(expr.value)
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _constant(expr: cst.BaseExpression) -> object:
+    if isinstance(expr, cst.Integer):
+        return int(expr.value, 0)
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        inner = _constant(expr.expression)
+        return -inner if isinstance(inner, int) else None
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return None
+
+
+def _expressions(node: cst.CSTNode):
+    """The direct sub-expressions of a node, looking through non-expression wrappers."""
+    for child in node.children:
+        if isinstance(child, cst.BaseExpression):
+            yield child
+        elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
+            yield from _expressions(child)
+
+
+def _loaded_names(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+
+    def walk(n: cst.CSTNode) -> None:
+        if isinstance(n, cst.Name):
+            names.add(n.value)
+        for child in n.children:
+            walk(child)
+
+    walk(node)
+    return names
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
+def _del_targets(target: cst.BaseExpression):
+    if isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _del_targets(element.value)
+    else:
+        yield target
+
+
+def lower(graph: Graph, lowerer: Lowerer) -> list[LoweredBlock]:
+    """Lower every block; temporaries die at the end of their statement, or on the
+    outgoing edges when the block ends with a test whose edges still need them."""
+    blocks: list[LoweredBlock] = []
+    for block in graph.blocks:
+        produced: list = []
+        edge_kills: list = []
+        conditional = any(edge.condition is not None for edge in block.edges)
+        for position, step in enumerate(block.steps):
+            lowerer.temps = []
+            produced.extend(lowerer.lower_step(step))
+            where = lowerer.span_of(step.node) if step.node is not None else Span(0, 0, 0, 0)
+            kills = [E.Kill(t, where) for t in lowerer.temps]
+            last = position == len(block.steps) - 1
+            if last and step.kind == "expr" and conditional:
+                edge_kills = kills
+            else:
+                produced.extend(kills)
+        edges = []
+        for edge in block.edges:
+            extra = lowerer.assumptions(*edge.condition) if edge.condition is not None else []
+            edges.append((edge.target, extra + edge_kills, edge.implicit))
+        blocks.append(LoweredBlock(produced, edges))
+    return blocks

@@ -1,0 +1,196 @@
+"""The shared vocabulary of ownlint: frozen value types that every layer passes around.
+
+This is a leaf module: it imports nothing from ownlint and does no I/O. Past the flow
+engine nothing sees a libcst node, only the spans defined here.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A source range: 1-based lines, 0-based columns (libcst's convention).
+
+    Output formats show 1-based columns; they convert through `col1`/`end_col1`, the
+    one place where that happens.
+    """
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @property
+    def col1(self) -> int:
+        return self.col + 1
+
+    @property
+    def end_col1(self) -> int:
+        return self.end_col + 1
+
+
+@dataclass(frozen=True, order=True)
+class Related:
+    """A secondary location of a finding ("acquired here", "released here")."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported problem. `path` is the path as the user should see it."""
+
+    code: str
+    path: str
+    span: Span
+    message: str
+    related: tuple[Related, ...] = ()
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.col, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be analysed; reported, and the run goes on."""
+
+    path: str
+    message: str
+
+
+class ConfigError(Exception):
+    """A configuration or rule-pack problem. The message names file, key and line."""
+
+    def __init__(self, path: str, message: str, line: Optional[int] = None, key: str = "") -> None:
+        self.path = path
+        self.line = line
+        self.key = key
+        self.detail = message
+        where = path if line is None else f"{path}:{line}"
+        prefix = f"{where}: " + (f"`{key}`: " if key else "")
+        super().__init__(prefix + message)
+
+
+# --- contracts: what a C function does to ownership (built from rules/*.toml) ---------
+
+
+class Returns(enum.Enum):
+    """What the result of a call is, ownership-wise."""
+
+    NOTHING = "none"  # not a tracked value (ints, bools, void)
+    OWNED = "owned"  # the caller owns it and must release it
+    BORROWED = "borrowed"  # points into memory owned by argument `owner`
+    STATIC = "static"  # static storage: never release
+    SINGLETON = "singleton"  # process-lifetime object: never release
+    PYTHON = "python-owned"  # memory owned by a Python object (ffi.new, create_string_buffer)
+    ALIAS = "alias"  # the same pointer as argument `alias_of` (casts, byref)
+    STATUS = "status"  # a status code; see `success`
+
+
+class MayFail(enum.Enum):
+    NEVER = "never"
+    NULL = "null"
+    STATUS = "status"
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The ownership effects of one function, as a rule pack declares them.
+
+    Argument positions are 0-based. Arguments that no field mentions are used.
+    """
+
+    name: str
+    pack: str
+    returns: Returns = Returns.NOTHING
+    family: str = ""
+    may_fail: MayFail = MayFail.NEVER
+    success: tuple[object, ...] = (0,)
+    owner: Optional[int] = None
+    alias_of: Optional[int] = None
+    out: Optional[int] = None
+    releases: Optional[int] = None
+    idempotent: bool = False
+    takes: tuple[int, ...] = ()
+    keeps: tuple[int, ...] = ()
+    calls: tuple[int, ...] = ()
+    manages: Optional[int] = None
+    destructor: Optional[int] = None
+    reallocates: Optional[int] = None
+    # The family of values this function acquires when they are not the return value
+    # (out-parameters); `family` is used when this is empty.
+    out_family: str = ""
+
+
+class ReceiverKind(enum.Enum):
+    """Which receivers a pack's function names apply to."""
+
+    FFI_LIBRARY = "ffi-library"  # objects from ctypes.CDLL, ffi.dlopen, `from _x_cffi import lib`
+    FFI_OBJECT = "ffi-object"  # cffi.FFI() instances
+    MODULE = "module"  # functions of a Python module, by qualified name (ctypes.cast)
+    ANY = "any"  # the function name on any receiver, or a bare name
+
+
+@dataclass(frozen=True)
+class LibraryFilter:
+    """Which FFI library objects a pack describes. Empty tuples accept everything."""
+
+    kind: ReceiverKind = ReceiverKind.ANY
+    module: str = ""
+    names: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Loaders:
+    """How FFI objects come into being (ctypes/cffi's own API, declared in their packs)."""
+
+    library_calls: frozenset[str] = frozenset()
+    library_attributes: frozenset[str] = frozenset()
+    ffi_calls: frozenset[str] = frozenset()
+    ffi_library_methods: frozenset[str] = frozenset()
+    imported_library_names: frozenset[str] = frozenset()
+    imported_ffi_names: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PackFunctions:
+    """One pack's function table and the receivers it applies to."""
+
+    pack: str
+    path: str
+    library: LibraryFilter
+    functions: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's identity, documentation and examples (its examples are also its tests).
+
+    INVALID examples mark each expected finding with `# expect: CODE:COLUMN` (1-based
+    column) on the line where it is reported.
+    """
+
+    code: str
+    name: str
+    summary: str  # one line: what it finds
+    fix: str  # one line: what to do instead (shown as "help")
+    what: str
+    why: str
+    known_problems: str
+    example: str
+    use_instead: str
+    invalid: tuple[str, ...]
+    valid: tuple[str, ...]
+    references: tuple[str, ...] = ()
+    options: str = "None."
+    default: bool = True  # enabled unless selected explicitly when False (strict rules)

@@ -1,0 +1,32 @@
+"""Read the findings a fixture expects from its `# expect: CODE:COLUMN` comments, and lint it."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ownlint import config, engine, packs
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STACK_PACK = os.path.join(ROOT, "examples", "stack", "stack.toml")
+_EXPECT = re.compile(r"#\s*expect:\s*(.*)$")
+_ITEM = re.compile(r"(OWN\d{3}):(\d+)")
+
+
+def expected(source: str) -> set[tuple[int, int, str]]:
+    """{(line, 1-based column, code)} from the expectation comments."""
+    found = set()
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _EXPECT.search(line)
+        if match:
+            for code, column in _ITEM.findall(match.group(1)):
+                found.add((number, int(column), code))
+    return found
+
+
+def actual(path: str, *, extra_packs=(STACK_PACK,), select=("ALL",)) -> set[tuple[int, int, str]]:
+    settings = config.build(None, select=list(select), packs=list(extra_packs))
+    contracts = packs.load_contracts(settings.packs)
+    result = engine.lint([path], settings, contracts)
+    assert not result.errors, result.errors
+    return {(f.span.line, f.span.col1, f.code) for f in result.findings}
