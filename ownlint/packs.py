@@ -48,7 +48,7 @@ _FUNCTION_KEYS = {
 def shipped_pack_dir() -> str:
     """Where the packs shipped with ownlint live (installed package data, or the checkout)."""
     try:
-        candidate = resources.files("ownlint.packs")
+        candidate = resources.files("ownlint.shipped_packs")
         path = os.fspath(candidate)  # type: ignore[arg-type]
         if os.path.isfile(os.path.join(path, "libc.toml")):
             return path
