@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Iterable, Optional
 
 from . import tomlsource
@@ -46,15 +45,13 @@ _FUNCTION_KEYS = {
 
 
 def shipped_pack_dir() -> str:
-    """Where the packs shipped with ownlint live (installed package data, or the checkout)."""
-    try:
-        candidate = resources.files("ownlint.shipped_packs")
-        path = os.fspath(candidate)  # type: ignore[arg-type]
-        if os.path.isfile(os.path.join(path, "libc.toml")):
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
+    """Where the packs shipped with ownlint live: installed as package data
+    (ownlint/shipped_packs, mapped from rules/ by pyproject.toml), or in a checkout."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(here, "shipped_packs")
+    if os.path.isfile(os.path.join(installed, "libc.toml")):
+        return installed
+    return os.path.join(os.path.dirname(here), "rules")
 
 
 def shipped_pack_names() -> list[str]:
