@@ -99,6 +99,7 @@ class Interpreter:
         self.findings: dict = {}  # (code, span) -> Finding
         self.leaks: dict = {}  # site span -> list[(kind, span)]
         self.handled: set = set()  # site spans released/escaped on some path
+        self.realloc_site: dict = {}  # value id -> the realloc that may have failed to release it
         self.infeasible = False
 
     # --- helpers ----------------------------------------------------------------------
@@ -190,7 +191,11 @@ class Interpreter:
         if vstate is None:
             return
         _, problems = apply(vstate.states, Ev.DIES)
-        if LEAK in problems.values() and self.reporting and vid[0] in self.sites:
+        if not self.reporting:
+            return
+        if problems.get(State.PENDING) == LEAK and vid in self.realloc_site:
+            self.leaks.setdefault(self.realloc_site[vid], []).append((kind, span))
+        elif LEAK in problems.values() and vid[0] in self.sites:
             self.leaks.setdefault(vid[0], []).append((kind, span))
 
     # --- events -----------------------------------------------------------------------
@@ -208,10 +213,15 @@ class Interpreter:
             owners = self._lazy(store, ev.owner)
         realloc_of = frozenset()
         if ev.realloc_of:
-            realloc_of = store.env.get(ev.realloc_of, frozenset())
+            realloc_of = self._lazy(store, ev.realloc_of)
             for old in sorted(realloc_of, key=repr):
                 problems = self._step(store, old, Ev.REALLOC, ev.site)
                 self._word(store, old, problems, ev.realloc_of, ev.site, ev.call)
+                # If the old block dies while realloc may have failed, the leak is here.
+                pending = ("realloc", ev.site)
+                self.sites.setdefault(pending, Site(ev.site, ev.call, ev.family, State.PENDING))
+                self.labels.setdefault(pending, ev.realloc_of)
+                self.realloc_site[old] = pending
         store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
         self._unbind(store, ev.target, "rebind", ev.site)
         store.env[ev.target] = frozenset({vid})
@@ -386,10 +396,19 @@ class Interpreter:
 
     def leak_findings(self) -> list[Finding]:
         found = []
-        for site_span, deaths in sorted(self.leaks.items()):
+        for site_span, deaths in sorted(self.leaks.items(), key=lambda item: (self.sites[item[0]].span, repr(item[0]))):
             site = self.sites[site_span]
             label = self.labels.get(site_span)
             name = f"`{label}`" if label else f"the result of `{site.call}`"
+            if site.state is State.PENDING:
+                kind, span = min(deaths)
+                found.append(Finding(
+                    "OWN202", self.path, site.span,
+                    f"if `{site.call}` fails it returns NULL and {name} is still owned, "
+                    f"but it is lost {_exit_words(kind, span, self.scope)}",
+                    (Related(self.path, span, _exit_note(kind, self.scope)),),
+                ))
+                continue
             explicit = sorted(d for d in deaths if d[0] != "implicit")
             if explicit:
                 kind, span = explicit[0]

@@ -524,11 +524,11 @@ class Lowerer:
             return []
         if self._is_null(left) and not self._is_null(right):
             left, right = right, left
+        if isinstance(left, cst.NamedExpr):
+            left = left.target
         key = self.key_of_node.get(id(left)) or self.key(left)
         if key is None:
             return []
-        if isinstance(left, cst.NamedExpr):
-            key = self.key(left.target) or key
         equal = positive == truth
         if self._is_null(right):
             return [E.Assume(key, "falsy" if equal else "truthy")]

@@ -5,7 +5,11 @@ import os
 
 import pytest
 
+from ownlint import catalog
+
 from .expectations import ROOT, actual, expected
+
+DEFAULT = [code for code, rule in catalog.RULES.items() if rule.default]
 
 FILES = sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "*.py"))) + sorted(
     glob.glob(os.path.join(ROOT, "examples", "stack", "*.py"))
@@ -16,4 +20,4 @@ FILES = sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "*.py"))) + sor
 def test_fixture(path):
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
-    assert actual(path) == expected(source)
+    assert actual(path, select=DEFAULT) == expected(source)

@@ -1,0 +1,224 @@
+"""What a user sees from the command line: exact output of each format, exit codes, errors."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from ownlint import __version__
+from ownlint.cli import main
+
+from .expectations import STACK_PACK
+
+BUGGY = textwrap.dedent(
+    '''\
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+
+
+    def twice(n):
+        buf = libc.malloc(n)
+        libc.free(buf)
+        libc.free(buf)
+    '''
+)
+
+
+def run(*argv, cwd=None):
+    out, err = io.StringIO(), io.StringIO()
+    previous = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        code = main(list(argv), out, err)
+    finally:
+        os.chdir(previous)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "buggy.py").write_text(BUGGY)
+    (tmp_path / "clean.py").write_text("import ctypes\n\nx = ctypes.sizeof(ctypes.c_int)\n")
+    return tmp_path
+
+
+def test_text_output_is_exact(project):
+    code, out, err = run("buggy.py", cwd=project)
+    assert (code, err) == (1, "")
+    assert out == textwrap.dedent(
+        """\
+        buggy.py:10:5: OWN102 `buf` is released again by `libc.free`; it was already released (line 9)
+           |
+        10 |     libc.free(buf)
+           |     ^^^^^^^^^^^^^^ double-release
+           |
+          = buggy.py:9:5: released here
+          = buggy.py:8:11: acquired here by `libc.malloc`
+          = help: Release it once; set the variable to None after releasing if other code checks it.
+
+        Found 1 finding in 1 file.
+        """
+    )
+
+
+def test_json_output_is_exact(project):
+    code, out, _ = run("--format", "json", ".", cwd=project)
+    assert code == 1
+    assert json.loads(out) == [
+        {
+            "code": "OWN102",
+            "name": "double-release",
+            "path": "buggy.py",
+            "line": 10,
+            "column": 5,
+            "end_line": 10,
+            "end_column": 19,
+            "message": "`buf` is released again by `libc.free`; it was already released (line 9)",
+            "help": "Release it once; set the variable to None after releasing if other code checks it.",
+            "related": [
+                {"path": "buggy.py", "line": 9, "column": 5, "message": "released here"},
+                {"path": "buggy.py", "line": 8, "column": 11, "message": "acquired here by `libc.malloc`"},
+            ],
+        }
+    ]
+
+
+def test_clean_run_exits_zero(project):
+    assert run("clean.py", cwd=project) == (0, "All checks passed (1 file checked).\n", "")
+
+
+def test_paths_are_shown_as_given(project):
+    code, out, _ = run("--format", "json", str(project))
+    assert json.loads(out)[0]["path"] == os.path.join(str(project), "buggy.py")
+
+
+def test_output_file(project):
+    code, out, _ = run("--format", "json", "--output-file", "report.json", ".", cwd=project)
+    assert (code, out) == (1, "")
+    assert json.loads((project / "report.json").read_text())[0]["code"] == "OWN102"
+
+
+def test_missing_path_is_an_error_and_the_rest_is_reported(project):
+    code, out, err = run("--format", "json", "nope.py", "buggy.py", cwd=project)
+    assert code == 2
+    assert err == "ownlint: nope.py: no such file or directory\n"
+    assert [f["code"] for f in json.loads(out)] == ["OWN102"]
+
+
+def test_unparsable_file_is_a_finding_and_the_run_goes_on(project):
+    (project / "broken.py").write_text("def broken(:\n    pass\n")
+    code, out, _ = run("--format", "json", ".", cwd=project)
+    assert code == 1
+    found = [(f["path"], f["line"], f["column"], f["code"]) for f in json.loads(out)]
+    assert found == [("broken.py", 2, 1, "OWN901"), ("buggy.py", 10, 5, "OWN102")]
+    assert json.loads(out)[0]["message"].startswith("cannot analyse this file: syntax error: expected one of")
+
+
+def test_non_utf8_file(project):
+    (project / "latin.py").write_bytes(b"x = '\xe9'\n")
+    code, out, _ = run("--format", "json", "latin.py", cwd=project)
+    finding = json.loads(out)[0]
+    assert (code, finding["code"], finding["line"]) == (1, "OWN901", 1)
+    assert "cannot decode it" in finding["message"]
+
+
+def test_noqa_and_unused_noqa(project):
+    source = BUGGY.replace("    libc.free(buf)\n    libc.free(buf)\n",
+                           "    libc.free(buf)  # noqa: OWN102\n    libc.free(buf)  # ownlint: ignore[OWN102]\n")
+    (project / "buggy.py").write_text(source)
+    code, out, _ = run("--format", "json", "buggy.py", cwd=project)
+    assert [(f["line"], f["column"], f["code"]) for f in json.loads(out)] == [(9, 21, "OWN900")]
+    assert code == 1
+
+
+def test_skip_file(project):
+    (project / "buggy.py").write_text("# ownlint: skip-file\n" + BUGGY)
+    assert run("buggy.py", cwd=project)[0] == 0
+
+
+def test_select_and_ignore_flags(project):
+    assert run("--ignore", "OWN1", "buggy.py", cwd=project)[0] == 0
+    assert run("--select", "OWN2", "buggy.py", cwd=project)[0] == 0
+    code, _, err = run("--select", "OWN999", "buggy.py", cwd=project)
+    assert code == 2
+    assert err == "ownlint: error: command line: `--select`: unknown rule code or prefix 'OWN999'\n"
+
+
+def test_pyproject_configuration(project):
+    (project / "pyproject.toml").write_text('[tool.ownlint]\nper-file-ignores = { "buggy.py" = ["OWN102"] }\n')
+    assert run("buggy.py", cwd=project)[0] == 0
+
+
+def test_config_unknown_option_names_file_line_and_key(project):
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.ownlint]\nselekt = ["OWN1"]\n')
+    code, out, err = run("buggy.py", cwd=project)
+    assert code == 2 and out == ""
+    assert err.startswith(f"ownlint: error: {project / 'pyproject.toml'}:5: `tool.ownlint.selekt`: unknown option; allowed: ")
+
+
+def test_config_wrong_type(project):
+    (project / "ownlint.toml").write_text('select = "OWN1"\n')
+    code, _, err = run("buggy.py", cwd=project)
+    assert code == 2
+    assert err == f"ownlint: error: {project / 'ownlint.toml'}:1: `select`: must be an array, not str\n"
+
+
+def test_config_unknown_code(project):
+    (project / "ownlint.toml").write_text('ignore = ["OWN1", "XYZ1"]\n')
+    code, _, err = run("buggy.py", cwd=project)
+    assert code == 2
+    assert err == (f"ownlint: error: {project / 'ownlint.toml'}:1: `ignore`: unknown rule code or prefix "
+                   "'XYZ1'; run `ownlint rules` for the list\n")
+
+
+def test_gitignore_and_exclude_are_respected(project):
+    (project / ".gitignore").write_text("generated/\n")
+    (project / "generated").mkdir()
+    (project / "generated" / "bad.py").write_text(BUGGY)
+    (project / "vendor").mkdir()
+    (project / "vendor" / "bad.py").write_text(BUGGY)
+    (project / "ownlint.toml").write_text('extend-exclude = ["vendor"]\n')
+    code, out, _ = run("--format", "json", ".", cwd=project)
+    assert sorted({f["path"] for f in json.loads(out)}) == ["buggy.py"]
+    # A file named on the command line is linted even when excluded.
+    code, out, _ = run("--format", "json", "vendor/bad.py", cwd=project)
+    assert [f["path"] for f in json.loads(out)] == ["vendor/bad.py"]
+
+
+def test_explain_and_rules():
+    code, out, _ = run("explain", "OWN101")
+    assert code == 0 and out.startswith("# use-after-release (OWN101)\n")
+    assert run("explain", "double-release")[1].startswith("# double-release (OWN102)")
+    code, _, err = run("explain", "OWN999")
+    assert code == 2 and "unknown rule 'OWN999'" in err
+    code, out, _ = run("rules", "--format", "json")
+    rows = {r["code"]: r for r in json.loads(out)}
+    assert rows["OWN203"]["enabled"] is False and rows["OWN101"]["enabled"] is True
+
+
+def test_version_and_module_entry_point():
+    done = subprocess.run([sys.executable, "-m", "ownlint", "--version"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, f"ownlint {__version__}\n")
+
+
+def test_pack_flag(tmp_path):
+    (tmp_path / "prog.py").write_text(textwrap.dedent(
+        """\
+        import ctypes
+        lib = ctypes.CDLL("libstack_c.so")
+
+        def leak():
+            s = lib.stack_create(4)
+            return lib.stack_size(s)
+        """
+    ))
+    assert run("prog.py", cwd=tmp_path)[0] == 0
+    code, out, _ = run("--pack", STACK_PACK, "--format", "json", "prog.py", cwd=tmp_path)
+    assert [(f["line"], f["code"]) for f in json.loads(out)] == [(5, "OWN201")]

@@ -1,0 +1,86 @@
+"""Rule packs: schema errors name the file, key and line; extends works; cycles are caught."""
+
+import textwrap
+
+import pytest
+
+from ownlint.packs import load_contracts
+from ownlint.types import ConfigError, ReceiverKind, Returns
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def error_of(path):
+    with pytest.raises(ConfigError) as info:
+        load_contracts([(path, None)])
+    return str(info.value)
+
+
+def test_valid_pack_with_extends(tmp_path):
+    write(tmp_path, "base.toml", """\
+        [pack]
+        name = "base"
+        [families]
+        foo = "foo objects"
+        [functions.foo_free]
+        releases = 0
+        family = "foo"
+        """)
+    path = write(tmp_path, "top.toml", """\
+        [pack]
+        name = "top"
+        extends = ["./base.toml"]
+        [functions.foo_new]
+        returns = "owned"
+        family = "foo"
+        """)
+    contracts = load_contracts([(path, None)])
+    assert contracts.lookup(ReceiverKind.ANY, "foo_new").returns is Returns.OWNED
+    assert contracts.lookup(ReceiverKind.ANY, "foo_free").releases == 0
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('[pack]\nname = "x"\n[functions.f]\nreturns = "own"\n',
+         ":4: `functions.f.returns`: unknown value 'own'; allowed: none, owned, borrowed, static, "
+         "singleton, python-owned, alias, status"),
+        ('[pack]\nname = "x"\n\n[functions.f]\nrelease = 0\n',
+         ":5: `functions.f.release`: unknown key; allowed: "),
+        ('[pack]\nname = "x"\n[functions.f]\nreleases = "first"\n',
+         ":4: `functions.f.releases`: must be an integer, not str"),
+        ('[pack]\nname = "x"\n[functions.f]\nreturns = "borrowed"\n',
+         ":3: `functions.f`: `returns = \"borrowed\"` needs `owner`, the argument that owns the result"),
+        ('[pack]\nname = "x"\n[functions.f]\nreturns = "owned"\nfamily = "nope"\n',
+         ":5: `functions.f.family`: unknown family 'nope'; declare it under [families]"),
+        ('[pack]\ndescription = "x"\n', ":1: `pack`: missing `name` (every pack has a name)"),
+        ('[pack]\nname = "x"\n[library]\nkind = "dll"\n', ":4: `library.kind`: unknown value 'dll'"),
+        ('[pack\nname = "x"\n', ":1: invalid TOML: "),
+    ],
+)
+def test_errors_name_file_line_and_key(tmp_path, text, expected):
+    path = write(tmp_path, "bad.toml", text)
+    message = error_of(path)
+    assert message.startswith(path + expected), message
+
+
+def test_missing_extends(tmp_path):
+    path = write(tmp_path, "a.toml", '[pack]\nname = "a"\nextends = ["nothere"]\n')
+    message = error_of(path)
+    assert message.startswith(path + ":3: `pack.extends`: extends 'nothere', which is neither a shipped pack (")
+
+
+def test_circular_extends(tmp_path):
+    write(tmp_path, "a.toml", '[pack]\nname = "a"\nextends = ["./b.toml"]\n')
+    path_b = write(tmp_path, "b.toml", '[pack]\nname = "b"\nextends = ["./a.toml"]\n')
+    message = error_of(str(tmp_path / "a.toml"))
+    assert message == f"{path_b}: `pack.extends`: circular `extends`: a.toml -> b.toml -> a.toml"
+
+
+def test_missing_pack_file(tmp_path):
+    path = str(tmp_path / "absent.toml")
+    assert error_of(path) == f"{path}: rule pack not found"
