@@ -14,7 +14,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from . import cfg, facts as facts_mod, flow, lowering
+from . import cfg, classes, facts as facts_mod, flow, lowering
 from .packs import Contracts
 from .types import Finding, Span
 
@@ -90,13 +90,26 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     facts = facts_mod.collect(module, contracts.loaders)
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)
-    findings: list[Finding] = []
-    for scope in facts.scopes:
+
+    def run(scope: facts_mod.Scope, summaries: dict):
         body, end = _body_of(scope, module, span_of)
-        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of)
+        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries)
         graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
         blocks = lowering.lower(graph, lowerer)
-        findings.extend(flow.analyse(blocks, graph.entry, path, scope.name, scope.params))
+        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params)
+
+    # Pass 1: what each method does to `self` (its summary); pass 2: everything, with
+    # method calls on known instances replaced by their summaries.
+    methods = [s for s in facts.scopes if s.kind == "function" and s.cls]
+    summaries = {(s.cls, s.node.name.value): run(s, {})[1] for s in methods}
+    findings: list[Finding] = []
+    for scope in facts.scopes:
+        findings.extend(run(scope, summaries)[0])
+    by_class: dict[str, dict] = {}
+    for (cls, name), summary in summaries.items():
+        by_class.setdefault(cls, {})[name] = summary
+    for cls, members in sorted(by_class.items()):
+        findings.extend(classes.check(path, cls, members))
     return findings
 
 

@@ -33,6 +33,8 @@ class Scope:
     node: Union[cst.Module, cst.FunctionDef, cst.ClassDef]
     params: tuple[str, ...] = ()
     escaping: set = field(default_factory=set)  # names whose bindings outlive the scope
+    cls: str = ""  # the class a method belongs to
+    instances: dict = field(default_factory=dict)  # local name -> class of this module it holds
 
 
 FunctionNode = Union[cst.FunctionDef, cst.Lambda]
@@ -49,6 +51,7 @@ class Facts:
     function_aliases: dict = field(default_factory=dict)  # name -> (LibraryObject, function name)
     scopes: list = field(default_factory=list)
     nested_loads: set = field(default_factory=set)  # names loaded inside functions and classes
+    classes: set = field(default_factory=set)  # classes defined in this module
 
     # --- resolution used by lowering ----------------------------------------------
 
@@ -162,6 +165,9 @@ class _Collector(cst.CSTVisitor):
         facts = self.facts
         if isinstance(target, cst.Name):
             name = target.value
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:
+                # `x = Cls(...)`: x holds an instance of Cls (resolved once classes are known).
+                self.stack[-1].instances[name] = value.func.value
             library = self._library_from(value, name)
             if library is not None:
                 facts.libraries[name] = library
@@ -238,7 +244,8 @@ class _Collector(cst.CSTVisitor):
             for p in group
         )
         extra = [p for p in (node.params.star_arg, node.params.star_kwarg) if isinstance(p, cst.Param)]
-        scope = Scope(qual, "function", node, params + tuple(p.name.value for p in extra))
+        cls = self.class_names[-1] if self._in_class() else ""
+        scope = Scope(qual, "function", node, params + tuple(p.name.value for p in extra), cls=cls)
         self.facts.scopes.append(scope)
         self.stack.append(scope)
 
@@ -249,6 +256,7 @@ class _Collector(cst.CSTVisitor):
         return bool(self.stack) and self.stack[-1].kind == "class"
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.facts.classes.add(node.name.value)
         scope = Scope(node.name.value, "class", node)
         self.facts.scopes.append(scope)
         self.stack.append(scope)
@@ -259,15 +267,15 @@ class _Collector(cst.CSTVisitor):
         self.class_names.pop()
 
     def visit_Global(self, node: cst.Global) -> None:
-        if self.stack:
+        if len(self.stack) > 1:
             self.stack[-1].escaping.update(n.name.value for n in node.names)
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        if self.stack:
+        if len(self.stack) > 1:
             self.stack[-1].escaping.update(n.name.value for n in node.names)
 
     def visit_Name(self, node: cst.Name) -> None:
-        if self.stack:
+        if len(self.stack) > 1:  # inside a function or class, not at module level
             self.facts.nested_loads.add(node.value)
 
 
@@ -275,5 +283,9 @@ def collect(module: cst.Module, loaders: Loaders) -> Facts:
     facts = Facts()
     module_scope = Scope("<module>", "module", module)
     facts.scopes.append(module_scope)
-    module.visit(_Collector(loaders, facts))
+    collector = _Collector(loaders, facts)
+    collector.stack.append(module_scope)
+    module.visit(collector)
+    for scope in facts.scopes:
+        scope.instances = {k: v for k, v in scope.instances.items() if v in facts.classes}
     return facts

@@ -14,7 +14,7 @@ from typing import Optional
 
 from . import events as E
 from .typestate import LEAK, Ev, State, apply
-from .types import Finding, Related, Span
+from .types import Finding, MethodSummary, Related, Span
 
 Vid = tuple  # (site span or ("param", key), generation 0 | 1)
 
@@ -79,6 +79,13 @@ class Site:
     state: State
 
 
+def _self_attr(key: str) -> str:
+    """`_h` for the key `self._h`; empty for anything else."""
+    if key.startswith("self.") and "." not in key[5:] and "[" not in key[5:]:
+        return key[5:]
+    return ""
+
+
 def _rooted(key: str, root: str) -> bool:
     return key.startswith(root + ".") or key.startswith(root + "[")
 
@@ -100,6 +107,12 @@ class Interpreter:
         self.leaks: dict = {}  # site span -> list[(kind, span)]
         self.handled: set = set()  # site spans released/escaped on some path
         self.realloc_site: dict = {}  # value id -> the realloc that may have failed to release it
+        # What this scope does to `self.X` (a method's summary, for its callers and class checks).
+        self.attr_releases: set = set()
+        self.attr_uses: set = set()
+        self.attr_release_sites: set = set()
+        self.attr_managed: set = set()
+        self.managed_at: dict = {}  # value id -> the ffi.gc call that manages it
         self.infeasible = False
 
     # --- helpers ----------------------------------------------------------------------
@@ -229,6 +242,8 @@ class Interpreter:
             store.status[ev.status] = frozenset({(vid, ev.success)})
 
     def _use(self, store: Store, ev: E.Use) -> None:
+        if self.reporting and _self_attr(ev.key):
+            self.attr_uses.add(_self_attr(ev.key))
         for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
             vstate = store.vals.get(vid)
             if vstate is None:
@@ -247,6 +262,9 @@ class Interpreter:
                         )
 
     def _release(self, store: Store, ev: E.Release) -> None:
+        attr = _self_attr(ev.key)
+        if self.reporting and attr and not ev.python and (("param", ev.key), 0) in self._lazy(store, ev.key):
+            self.attr_release_sites.add((attr, ev.span))
         for vid in sorted(self._lazy(store, ev.key), key=repr):
             vstate = store.vals.get(vid)
             if vstate is None:
@@ -275,6 +293,7 @@ class Interpreter:
         for vid in sorted(self._lazy(store, ev.key), key=repr):
             vstate = store.vals.get(vid)
             problems = self._step(store, vid, Ev.DETACH if ev.detach else Ev.MANAGE, ev.span)
+            self.managed_at.setdefault(vid, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
 
     def _escape(self, store: Store, ev: E.Escape) -> None:
@@ -349,6 +368,17 @@ class Interpreter:
                 store.vals[old] = replace(ostate, states=(ostate.states - {State.PENDING}) | {back})
 
     def _scopeexit(self, store: Store, ev: E.ScopeExit) -> None:
+        if self.reporting and ev.kind == "return":
+            for key, vids in store.env.items():
+                attr = _self_attr(key)
+                if not attr:
+                    continue
+                for vid in vids:
+                    states = store.vals[vid].states if vid in store.vals else frozenset()
+                    if vid == (("param", key), 0) and State.RELEASED in states:
+                        self.attr_releases.add(attr)
+                    if State.MANAGED in states and vid in self.managed_at:
+                        self.attr_managed.add((attr, self.managed_at[vid]))
         for key in sorted(store.env):
             if key in store.env:
                 self._unbind(store, key, ev.kind, ev.span, rooted=False)
@@ -460,8 +490,8 @@ def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
     return None
 
 
-def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()) -> list[Finding]:
-    """Fixpoint over the lowered blocks, then a reporting pass; returns the findings."""
+def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()):
+    """Fixpoint over the lowered blocks, then a reporting pass; returns (findings, summary)."""
     interp = Interpreter(path, scope)
     start = Store()
     for name in params:
@@ -491,7 +521,13 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
     for index in sorted(inputs):
         for _ in _flow(interp, blocks, index, inputs[index]):
             pass
-    return sorted(interp.findings.values(), key=Finding.sort_key) + interp.leak_findings()
+    summary = MethodSummary(
+        releases=frozenset(interp.attr_releases),
+        uses=frozenset(interp.attr_uses),
+        release_sites=tuple(sorted(interp.attr_release_sites)),
+        managed=tuple(sorted(interp.attr_managed)),
+    )
+    return sorted(interp.findings.values(), key=Finding.sort_key) + interp.leak_findings(), summary
 
 
 def _flow(interp: Interpreter, blocks, index: int, entry: Store):

@@ -18,7 +18,7 @@ from . import events as E
 from .cfg import Graph, Step
 from .facts import Facts, LibraryObject, Scope
 from .packs import Contracts
-from .types import Contract, MayFail, ReceiverKind, Returns, Span
+from .types import Contract, MayFail, MethodSummary, ReceiverKind, Returns, Span
 from .typestate import State
 
 _ACQUIRED_STATE = {
@@ -39,6 +39,7 @@ class Callee:
     text: str
     contract: Optional[Contract] = None
     library: bool = False  # a function of a recognised FFI library (or pack module): arguments are used
+    method: Optional[MethodSummary] = None  # a method of a class of this module, by its summary
 
 
 @dataclass
@@ -68,7 +69,9 @@ class Lowerer:
         scope: Scope,
         span_of: Callable[[cst.CSTNode], Span],
         code_of: Callable[[cst.CSTNode], str],
+        summaries: Optional[dict] = None,
     ) -> None:
+        self.summaries = summaries or {}  # (class, method) -> MethodSummary
         self.facts = facts
         self.contracts = contracts
         self.scope = scope
@@ -125,6 +128,12 @@ class Lowerer:
             if facts.is_ffi(func.value):
                 contract = contracts.lookup(ReceiverKind.FFI_OBJECT, name)
                 return Callee(text, contract, contract is not None)
+            if isinstance(func.value, cst.Name):
+                receiver = func.value.value
+                cls = self.scope.cls if receiver == "self" else self.scope.instances.get(receiver)
+                summary = self.summaries.get((cls, name)) if cls else None
+                if summary is not None:
+                    return Callee(text, method=summary)
         elif isinstance(func, cst.Name):
             alias = facts.function_aliases.get(func.value)
             if alias is not None:
@@ -183,7 +192,9 @@ class Lowerer:
                 if key is not None:
                     self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
                     self.out.append(E.Escape(key, span))
-            if func_key is not None and isinstance(node.func, cst.Attribute):
+            if callee.method is not None:
+                self._method_effects(node, callee, span)
+            elif func_key is not None and isinstance(node.func, cst.Attribute):
                 receiver = self.key(node.func.value)
                 if receiver is not None:
                     self.out.append(E.Escape(receiver, span))
@@ -197,6 +208,15 @@ class Lowerer:
                     self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
             return None
         return self._apply_contract(node, callee, contract, positional, span)
+
+    def _method_effects(self, node: cst.Call, callee: Callee, span: Span) -> None:
+        """What the method does to the receiver's attributes, from its summary."""
+        receiver = self.key(node.func.value)
+        summary = callee.method
+        for attr in sorted(summary.uses - summary.releases):
+            self.out.append(E.Use(f"{receiver}.{attr}", span, f"used by `{callee.text}()`"))
+        for attr in sorted(summary.releases):
+            self.out.append(E.Release(f"{receiver}.{attr}", span, f"{callee.text}()", ""))
 
     def _apply_contract(self, node, callee: Callee, contract: Contract, positional, span: Span) -> Optional[str]:
         keys = {index: key for index, _, key in positional}

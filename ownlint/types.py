@@ -194,3 +194,17 @@ class Rule:
     references: tuple[str, ...] = ()
     options: str = "None."
     default: bool = True  # enabled unless selected explicitly when False (strict rules)
+
+
+@dataclass(frozen=True)
+class MethodSummary:
+    """What one method does to `self`'s attributes, as seen by its callers.
+
+    `releases`: attributes released on some path and still holding the released
+    value when the method returns (not cleared: calling again releases them again).
+    """
+
+    releases: frozenset[str] = frozenset()
+    uses: frozenset[str] = frozenset()
+    release_sites: tuple[tuple[str, Span], ...] = ()  # every release of an incoming attribute
+    managed: tuple[tuple[str, Span], ...] = ()  # attributes holding an ffi.gc value at return

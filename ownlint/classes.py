@@ -1,0 +1,43 @@
+"""Class lifecycle checks (Python's `Drop`) from the summaries of a class's methods.
+
+OWN401: `__del__` releases an attribute that another method (`close()`) releases
+without clearing it, so the destructor frees it a second time after `close()`.
+OWN105: an attribute that holds an `ffi.gc`-managed value is also released by hand.
+"""
+
+from __future__ import annotations
+
+from .types import Finding, MethodSummary, Related
+
+DESTRUCTOR = "__del__"
+
+
+def check(path: str, cls: str, methods: dict[str, MethodSummary]) -> list[Finding]:
+    findings: list[Finding] = []
+    destructor = methods.get(DESTRUCTOR)
+    if destructor is not None:
+        for attr, span in destructor.release_sites:
+            closers = sorted(name for name, s in methods.items() if name != DESTRUCTOR and attr in s.releases)
+            if not closers:
+                continue
+            closer = closers[0]
+            where = [site for a, site in methods[closer].release_sites if a == attr]
+            related = tuple(Related(path, site, f"`{closer}()` releases it here and keeps the pointer")
+                            for site in where[:1])
+            findings.append(Finding(
+                "OWN401", path, span,
+                f"`self.{attr}` is released in `{cls}.__del__`, but `{cls}.{closer}()` releases it "
+                f"without clearing it: after `{closer}()` the destructor releases it again",
+                related,
+            ))
+    managed = {attr: span for summary in methods.values() for attr, span in summary.managed}
+    for name, summary in sorted(methods.items()):
+        for attr, span in summary.release_sites:
+            if attr in managed:
+                findings.append(Finding(
+                    "OWN105", path, span,
+                    f"`self.{attr}` is managed by the garbage collector (ffi.gc); releasing it by hand in "
+                    f"`{cls}.{name}()` frees it twice",
+                    (Related(path, managed[attr], "wrapped by ffi.gc here"),),
+                ))
+    return findings
