@@ -1,0 +1,52 @@
+"""The shared oracle (valgrind-confirmed programs), when it is present beside the project.
+
+Every confirmed bug of a class the implemented rules cover must be reported at its
+labelled line (or an accepted alternative) with a matching code, and the clean programs
+must get no OWN1xx/OWN2xx/OWN4xx finding.
+"""
+
+import csv
+import json
+import os
+
+import pytest
+
+from .expectations import ROOT, STACK_PACK
+from .test_cli import run
+
+ORACLE = os.path.join(os.path.dirname(ROOT), "shared", "oracle")
+CODES = {
+    "use-after-free": {"OWN101", "OWN106", "OWN107"},
+    "double-free": {"OWN102", "OWN401"},
+    "leak": {"OWN201", "OWN202", "OWN204"},
+    "free-borrowed": {"OWN103"},
+    "gc-double-destroy": {"OWN105"},
+}
+
+pytestmark = pytest.mark.skipif(not os.path.isdir(ORACLE), reason="shared/oracle is not beside the project")
+
+
+def labels():
+    with open(os.path.join(ORACLE, "labels.tsv"), newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def findings():
+    code, out, err = run("--pack", STACK_PACK, "--format", "json", os.path.join(ORACLE, "cases"))
+    assert code in (0, 1), err
+    found = {}
+    for finding in json.loads(out):
+        found.setdefault(os.path.basename(finding["path"]), set()).add((finding["line"], finding["code"]))
+    return found
+
+
+def test_oracle_cases():
+    found = findings()
+    for row in labels():
+        reported = found.get(row["case"], set())
+        if row["intended"] == "clean":
+            assert not reported, (row["case"], reported)
+        elif row["intended"] in CODES:
+            lines = {int(row["line"])} | {int(x) for x in row["alt_lines"].split(",") if x.strip().isdigit()}
+            hits = {(line, code) for line, code in reported if line in lines and code in CODES[row["intended"]]}
+            assert hits, (row["case"], row["intended"], row["line"], reported)
