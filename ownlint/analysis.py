@@ -14,7 +14,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from . import cfg, classes, facts as facts_mod, flow, lowering
+from . import cfg, classes, facts as facts_mod, flow, lowering, prefilter
 from .packs import Contracts
 from .types import Finding, Span
 
@@ -55,6 +55,8 @@ def _unparsable(path: str, reason: str, line: int = 1, col: int = 0) -> FileAnal
 
 
 def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
+    if not prefilter.may_involve_ffi(raw, contracts):
+        return FileAnalysis((), None)
     try:
         text = decode(raw)
     except (UnicodeDecodeError, LookupError) as exc:

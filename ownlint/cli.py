@@ -43,6 +43,8 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (replaces the default)")
     parser.add_argument("--extend-select", type=_codes, help="codes or prefixes to enable in addition")
     parser.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    parser.add_argument("--extend-exclude", type=_codes, metavar="PATTERNS",
+                        help="comma-separated gitignore-style patterns to exclude in addition")
     parser.add_argument("--config", metavar="FILE", help="use this ownlint.toml or pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
 
@@ -61,7 +63,7 @@ def _settings(args: argparse.Namespace, start: str) -> config.Settings:
     else:
         path = config.find_config(start)
     return config.build(path, select=args.select, extend_select=args.extend_select,
-                        ignore=args.ignore, packs=args.pack)
+                        ignore=args.ignore, packs=args.pack, extend_exclude=args.extend_exclude)
 
 
 def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:

@@ -131,6 +131,7 @@ def build(
     extend_select: Optional[list[str]] = None,
     ignore: Optional[list[str]] = None,
     packs: Optional[list[str]] = None,
+    extend_exclude: Optional[list[str]] = None,
 ) -> Settings:
     """Merge a config file (if any) with command-line options into Settings."""
     values: dict[str, Any] = load_file(config_path) if config_path else {}
@@ -151,7 +152,7 @@ def build(
     return Settings(
         enabled=enabled,
         exclude=tuple(values.get("exclude", DEFAULT_EXCLUDE)),
-        extend_exclude=tuple(values.get("extend-exclude", ())),
+        extend_exclude=tuple(values.get("extend-exclude", ())) + tuple(extend_exclude or ()),
         per_file_ignores=tuple(values.get("per-file-ignores", ())),
         packs=pack_refs,
         respect_gitignore=values.get("respect-gitignore", True),

@@ -51,7 +51,11 @@ def lint_file(display: str, absolute: str, settings: Settings, contracts: Contra
             raw = handle.read()
     except OSError as exc:
         return [], [], FileError(display, f"cannot read file: {exc.strerror or exc}"), None
-    result = analyse_source(display, raw, contracts)
+    try:
+        result = analyse_source(display, raw, contracts)
+    except Exception as exc:  # a bug in ownlint: report it for this file, keep going
+        reason = f"internal error while analysing: {type(exc).__name__}: {exc}"
+        return [], [], FileError(display, reason), None
     enabled = settings.enabled - _ignored_here(pfi, settings, absolute)
     if result.source is not None:
         marks = suppressions.parse(result.source)

@@ -320,8 +320,11 @@ class Lowerer:
         if isinstance(expr, _COMPREHENSIONS):
             self._comprehension(expr)
             return None
-        if isinstance(expr, (cst.Yield, cst.Await)):
-            value = expr.value if not isinstance(getattr(expr, "value", None), cst.From) else expr.value.item
+        if isinstance(expr, cst.Await):
+            self._escape_expr(expr.expression)
+            return None
+        if isinstance(expr, cst.Yield):
+            value = expr.value.item if isinstance(expr.value, cst.From) else expr.value
             if value is not None:
                 self._escape_expr(value)
             return None

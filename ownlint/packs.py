@@ -194,7 +194,7 @@ def parse_pack(doc: tomlsource.TomlDocument) -> Pack:
     return Pack(name, doc.path, library, families, functions, loaders, extends)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Contracts:
     """Every active pack merged: the one table the analysis asks what a call does."""
 

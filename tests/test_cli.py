@@ -113,20 +113,25 @@ def test_missing_path_is_an_error_and_the_rest_is_reported(project):
 
 
 def test_unparsable_file_is_a_finding_and_the_run_goes_on(project):
-    (project / "broken.py").write_text("def broken(:\n    pass\n")
+    (project / "broken.py").write_text("import ctypes\ndef broken(:\n    pass\n")
     code, out, _ = run("--format", "json", ".", cwd=project)
     assert code == 1
     found = [(f["path"], f["line"], f["column"], f["code"]) for f in json.loads(out)]
-    assert found == [("broken.py", 2, 1, "OWN901"), ("buggy.py", 10, 5, "OWN102")]
+    assert found == [("broken.py", 3, 1, "OWN901"), ("buggy.py", 10, 5, "OWN102")]
     assert json.loads(out)[0]["message"].startswith("cannot analyse this file: syntax error: expected one of")
 
 
 def test_non_utf8_file(project):
-    (project / "latin.py").write_bytes(b"x = '\xe9'\n")
+    (project / "latin.py").write_bytes(b"import ctypes\nx = '\xe9'\n")
     code, out, _ = run("--format", "json", "latin.py", cwd=project)
     finding = json.loads(out)[0]
     assert (code, finding["code"], finding["line"]) == (1, "OWN901", 1)
     assert "cannot decode it" in finding["message"]
+
+
+def test_files_without_ffi_are_not_parsed(project):
+    (project / "plain.py").write_text("def broken(:\n")
+    assert run("plain.py", cwd=project)[0] == 0
 
 
 def test_noqa_and_unused_noqa(project):

@@ -36,13 +36,23 @@ OWN901 = Rule(
     fix="Fix the syntax or encoding, or exclude the file.",
     what="Reports a file that ownlint cannot analyse, with the reason; the run goes on.",
     why="A file that is not analysed can hide any bug; saying so is better than silence.",
-    known_problems="None known.",
+    known_problems=(
+        "Files whose bytes never mention ctypes, cffi, a loader or a pack's bare function "
+        "name are not parsed at all (they cannot hold FFI code), so their syntax errors "
+        "are not reported."
+    ),
     example="def broken(:  # OWN901",
     use_instead="def fixed():",
-    invalid=('''def broken(:
+    invalid=('''import ctypes
+
+
+def broken(:
     pass  # expect: OWN901:1
 ''',),
-    valid=('''def fine():
+    valid=('''import ctypes
+
+
+def fine():
     pass
 ''',),
 )
