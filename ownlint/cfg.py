@@ -78,6 +78,7 @@ MODELED = {
     "If", "While", "For", "Try", "TryStar", "With", "Match", "FunctionDef", "ClassDef",
     "Return", "Raise", "Break", "Continue", "Assert", "Del",
     "Expr", "Assign", "AnnAssign", "AugAssign", "Import", "ImportFrom",
+    "LazyImport", "LazyImportFrom",  # PEP 810 `lazy import`: binds names like an import
 }
 TRANSPARENT = {"Pass", "Global", "Nonlocal", "TypeAlias"}  # no effect on tracked values
 

@@ -30,6 +30,7 @@ _ACQUIRED_STATE = {
 }
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+_IMPORTS = {"Import", "ImportFrom", "LazyImport", "LazyImportFrom"}
 
 
 @dataclass(frozen=True)
@@ -477,7 +478,7 @@ class Lowerer:
                 key = self.key(element)
                 if key is not None:
                     self.out.append(E.Kill(key, span))
-        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+        elif type(node).__name__ in _IMPORTS:
             if not isinstance(node.names, cst.ImportStar):
                 for alias in node.names:
                     local = alias.asname.name if alias.asname is not None else alias.name
