@@ -1,13 +1,8 @@
 """Rules OWN201-OWN204: owned values that are never released on some path."""
 
 from ..types import Rule
+from ._examples import LIBC as _LIBC
 
-_LIBC = '''import ctypes
-import ctypes.util
-
-libc = ctypes.CDLL(ctypes.util.find_library("c"))
-libc.malloc.restype = ctypes.c_void_p
-'''
 
 _ESCAPES = (
     "A value that is returned, yielded, stored on an attribute, a global or in a "

@@ -1,13 +1,8 @@
 """Rules OWN4xx: class lifecycles (close / __exit__ / __del__) that release an attribute twice."""
 
 from ..types import Rule
+from ._examples import LIBC as _LIBC
 
-_LIBC = '''import ctypes
-import ctypes.util
-
-libc = ctypes.CDLL(ctypes.util.find_library("c"))
-libc.malloc.restype = ctypes.c_void_p
-'''
 
 OWN401 = Rule(
     code="OWN401",

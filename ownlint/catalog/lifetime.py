@@ -1,13 +1,8 @@
 """Rules OWN101-OWN107: a value used or released when the program no longer owns it."""
 
 from ..types import Rule
+from ._examples import LIBC as _LIBC
 
-_LIBC = '''import ctypes
-import ctypes.util
-
-libc = ctypes.CDLL(ctypes.util.find_library("c"))
-libc.malloc.restype = ctypes.c_void_p
-'''
 
 _CTYPES_DOCS = "https://docs.python.org/3/library/ctypes.html"
 _CFFI_DOCS = "https://cffi.readthedocs.io/en/stable/ref.html"

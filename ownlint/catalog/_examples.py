@@ -1,0 +1,8 @@
+"""The preamble that rule examples share: the C library loaded through ctypes."""
+
+LIBC = '''import ctypes
+import ctypes.util
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc.restype = ctypes.c_void_p
+'''
