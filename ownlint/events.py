@@ -67,6 +67,18 @@ class Manage:
 
 
 @dataclass(frozen=True)
+class Keep:
+    """C keeps a pointer to `key` (until `holder` is released or `call` is made again).
+
+    `key` is None when the argument is not a tracked value (None, a global)."""
+
+    key: Optional[str]
+    span: Span
+    call: str
+    holder: Optional[str]
+
+
+@dataclass(frozen=True)
 class Bind:
     """`target` now refers to whatever `source` refers to (nothing when source is None)."""
 
@@ -110,4 +122,4 @@ class ScopeExit:
     scope: str
 
 
-Event = Union[Acquire, Use, Release, Transfer, Escape, Manage, Bind, Kill, Discard, Assume, ScopeExit]
+Event = Union[Acquire, Use, Release, Transfer, Escape, Manage, Keep, Bind, Kill, Discard, Assume, ScopeExit]

@@ -52,6 +52,7 @@ class Facts:
     scopes: list = field(default_factory=list)
     nested_loads: set = field(default_factory=set)  # names loaded inside functions and classes
     classes: set = field(default_factory=set)  # classes defined in this module
+    prototypes: set = field(default_factory=set)  # names bound to CFUNCTYPE(...) and the like
 
     # --- resolution used by lowering ----------------------------------------------
 
@@ -138,7 +139,7 @@ class _Collector(cst.CSTVisitor):
                 return LibraryObject(name, (expr.attr.value,))
         return None
 
-    def _star(self, expr: cst.BaseExpression) -> Optional[str]:
+    def _star(self, expr: cst.BaseExpression, extra: frozenset = frozenset()) -> Optional[str]:
         dotted = _dotted(expr)
         if dotted is None:
             return None
@@ -149,7 +150,7 @@ class _Collector(cst.CSTVisitor):
             candidate = f"{module}.{dotted}"
             if candidate in self.loaders.library_calls or candidate in self.loaders.library_attributes:
                 return candidate
-            if candidate in self.loaders.ffi_calls:
+            if candidate in self.loaders.ffi_calls or candidate in extra:
                 return candidate
         return None
 
@@ -173,6 +174,10 @@ class _Collector(cst.CSTVisitor):
                 facts.libraries[name] = library
             elif self._is_ffi_value(value):
                 facts.ffi_names.add(name)
+            elif isinstance(value, cst.Call) and (
+                facts.qualname(value.func) or self._star(value.func, self.loaders.callback_prototypes)
+            ) in self.loaders.callback_prototypes:
+                facts.prototypes.add(name)
             elif isinstance(value, cst.Attribute):
                 owner = facts.library_of(value.value)
                 if owner is not None:

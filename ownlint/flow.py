@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import events as E
-from .typestate import LEAK, Ev, State, apply
+from .typestate import DANGLING, LEAK, Ev, State, apply
 from .types import Finding, MethodSummary, Related, Span
 
 Vid = tuple  # (site span or ("param", key), generation 0 | 1)
@@ -34,6 +34,7 @@ class VState:
     released: frozenset = frozenset()  # spans of the releases that reached here
     owners: frozenset = frozenset()  # value ids this borrowed value points into
     realloc_of: frozenset = frozenset()  # value ids realloc may have released
+    holders: frozenset = frozenset()  # (holder value id or None, call, span) that keep this value
 
     def join(self, other: "VState") -> "VState":
         return VState(
@@ -41,6 +42,7 @@ class VState:
             self.released | other.released,
             self.owners | other.owners,
             self.realloc_of | other.realloc_of,
+            self.holders | other.holders,
         )
 
 
@@ -113,6 +115,7 @@ class Interpreter:
         self.attr_release_sites: set = set()
         self.attr_managed: set = set()
         self.managed_at: dict = {}  # value id -> the ffi.gc call that manages it
+        self.dangling: dict = {}  # site -> [(kind, span, holders)] of kept callbacks/handles that died
         self.infeasible = False
 
     # --- helpers ----------------------------------------------------------------------
@@ -168,8 +171,11 @@ class Interpreter:
             if vid in vids:
                 store.env[key] = swap(vids)
         for other, vstate in list(store.vals.items()):
-            if vid in vstate.owners or vid in vstate.realloc_of:
-                store.vals[other] = replace(vstate, owners=swap(vstate.owners), realloc_of=swap(vstate.realloc_of))
+            if vid in vstate.owners or vid in vstate.realloc_of or any(h[0] == vid for h in vstate.holders):
+                holders = frozenset((old if h == vid else h, c, s) for h, c, s in vstate.holders)
+                store.vals[other] = replace(
+                    vstate, owners=swap(vstate.owners), realloc_of=swap(vstate.realloc_of), holders=holders
+                )
         for key, links in list(store.status.items()):
             store.status[key] = frozenset((old if v == vid else v, s) for v, s in links)
 
@@ -206,7 +212,10 @@ class Interpreter:
         _, problems = apply(vstate.states, Ev.DIES)
         if not self.reporting:
             return
-        if problems.get(State.PENDING) == LEAK and vid in self.realloc_site:
+        if DANGLING in problems.values() and vid[0] in self.sites and not self.scope == "<module>":
+            # Module globals live as long as the process: only locals and temporaries dangle.
+            self.dangling.setdefault(vid[0], []).append((kind, span, vstate.holders))
+        elif problems.get(State.PENDING) == LEAK and vid in self.realloc_site:
             self.leaks.setdefault(self.realloc_site[vid], []).append((kind, span))
         elif LEAK in problems.values() and vid[0] in self.sites:
             self.leaks.setdefault(vid[0], []).append((kind, span))
@@ -282,6 +291,31 @@ class Interpreter:
                 )
             problems = self._step(store, vid, Ev.RELEASE_PY if ev.python else Ev.RELEASE, ev.span, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+            self._let_go(store, lambda holder, call, span: holder == vid)
+
+    def _let_go(self, store: Store, which) -> None:
+        """C no longer holds the values kept by the holders `which(holder, call, span)` selects."""
+        for other, ostate in list(store.vals.items()):
+            gone = frozenset(h for h in ostate.holders if which(*h))
+            if gone:
+                store.vals[other] = replace(ostate, holders=ostate.holders - gone)
+                if not store.vals[other].holders:
+                    self._step(store, other, Ev.UNKEEP, Span(0, 0, 0, 0))
+
+    def _keep(self, store: Store, ev: E.Keep) -> None:
+        holders = self._lazy(store, ev.holder) if ev.holder else frozenset({None})
+        # Registering again (another call of the same function on the same holder) replaces
+        # what the earlier registration kept.
+        self._let_go(store, lambda holder, call, span: (
+            holder is not None and holder in holders and call == ev.call and span != ev.span
+        ))
+        for vid in sorted(store.env.get(ev.key, frozenset()) if ev.key else (), key=repr):
+            vstate = store.vals.get(vid)
+            if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT}:
+                continue
+            self._step(store, vid, Ev.KEEP, ev.span)
+            added = frozenset((h, ev.call, ev.span) for h in holders)
+            store.vals[vid] = replace(store.vals[vid], holders=store.vals[vid].holders | added)
 
     def _transfer(self, store: Store, ev: E.Transfer) -> None:
         for vid in sorted(self._lazy(store, ev.key), key=repr):
@@ -424,6 +458,31 @@ class Interpreter:
 
     # --- leaks ----------------------------------------------------------------------------
 
+    def dangling_findings(self) -> list[Finding]:
+        found = []
+        for site_span, deaths in sorted(self.dangling.items()):
+            site = self.sites[site_span]
+            code = "OWN302" if site.state is State.HANDLE else "OWN301"
+            what = "handle" if code == "OWN302" else "callback"
+            kind, span, holders = sorted(deaths, key=lambda d: (d[1], d[0]))[0]
+            registered = sorted((s, call) for _, call, s in holders)
+            label = self.labels.get(site_span)
+            name = f"`{label}`" if label else f"the {what} `{site.call}(...)`"
+            if not registered:
+                continue
+            where, call = registered[0]
+            if kind in ("rebind", "del"):
+                primary, tail = span, "is collected here, when its last reference goes"
+            elif kind == "temp":
+                primary, tail = where, "is collected right after this call"
+            else:
+                primary, tail = where, f"is collected {_exit_words(kind, span, self.scope)}"
+            message = f"{name} is kept by `{call}` but nothing keeps it alive: it {tail}, and C calls into freed memory"
+            related = [Related(self.path, where, f"`{call}` keeps it")] if primary != where else []
+            related.append(Related(self.path, site.span, f"{what} created here"))
+            found.append(Finding(code, self.path, primary, message, tuple(related)))
+        return found
+
     def leak_findings(self) -> list[Finding]:
         found = []
         for site_span, deaths in sorted(self.leaks.items(), key=lambda item: (self.sites[item[0]].span, repr(item[0]))):
@@ -527,7 +586,8 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         release_sites=tuple(sorted(interp.attr_release_sites)),
         managed=tuple(sorted(interp.attr_managed)),
     )
-    return sorted(interp.findings.values(), key=Finding.sort_key) + interp.leak_findings(), summary
+    found = sorted(interp.findings.values(), key=Finding.sort_key)
+    return found + interp.leak_findings() + interp.dangling_findings(), summary
 
 
 def _flow(interp: Interpreter, blocks, index: int, entry: Store):

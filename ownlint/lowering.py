@@ -27,6 +27,8 @@ _ACQUIRED_STATE = {
     Returns.STATIC: State.STATIC,
     Returns.SINGLETON: State.SINGLETON,
     Returns.PYTHON: State.PYOWNED,
+    Returns.CALLBACK: State.CALLBACK,
+    Returns.HANDLE: State.HANDLE,
 }
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
@@ -96,6 +98,8 @@ class Lowerer:
     def key(self, expr: cst.BaseExpression) -> Optional[str]:
         """The storage key an expression names, if it is a trackable location."""
         if isinstance(expr, cst.Name):
+            if expr.value in ("None", "True", "False"):
+                return None
             for renames in reversed(self.renames):
                 if expr.value in renames:
                     return renames[expr.value]
@@ -170,7 +174,23 @@ class Lowerer:
             return None
         return f"builtins.{name}"
 
+    def _is_prototype(self, func: cst.BaseExpression) -> bool:
+        """`PROTO` where PROTO = CFUNCTYPE(...), or `CFUNCTYPE(...)` itself: calling it makes a callback."""
+        if isinstance(func, cst.Name) and func.value in self.facts.prototypes:
+            return True
+        if isinstance(func, cst.Call):
+            qual = self.facts.qualname(func.func) or self._star_or_builtin(self.code_of(func.func))
+            return qual in self.contracts.loaders.callback_prototypes
+        return False
+
     def _call(self, node: cst.Call) -> Optional[str]:
+        if self._is_prototype(node.func) and len(node.args) == 1 and not isinstance(node.args[0].value, cst.SimpleString):
+            # PROTO(python_function) wraps a Python callable for C (PROTO(("name", lib)) is a prototype).
+            for arg in node.args:
+                self._escape_expr(arg.value)
+            target = self._temp()
+            self.out.append(E.Acquire(target, self.span_of(node), State.CALLBACK, "", self.code_of(node.func)))
+            return target
         callee = self.resolve(node.func)
         func_key = self.ev(node.func) if not callee.library else None
         span = self.span_of(node)
@@ -239,6 +259,10 @@ class Lowerer:
                 continue
             else:
                 self.out.append(E.Use(key, where, f"passed to `{callee.text}`"))
+        holder = keys.get(contract.holder) if contract.holder is not None else None
+        for index in contract.keeps:
+            # Also for untracked arguments (None): registering again lets the old ones go.
+            self.out.append(E.Keep(keys.get(index), span, callee.text, holder))
         returns = contract.returns
         if contract.out is not None:
             return self._out_parameter(node, callee, contract, args, span)

@@ -35,8 +35,9 @@ _LOADER_KEYS = {
     "ffi_library_methods",
     "imported_library_names",
     "imported_ffi_names",
+    "callback_prototypes",
 }
-_INDEX_KEYS = ("owner", "alias_of", "out", "releases", "manages", "destructor", "reallocates")
+_INDEX_KEYS = ("owner", "alias_of", "out", "releases", "manages", "destructor", "reallocates", "holder")
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls")
 _FUNCTION_KEYS = {
     "returns", "family", "out_family", "may_fail", "success", "idempotent", "doc",
@@ -144,6 +145,8 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         raise doc.error('`may_fail = "status"` needs `returns = "status"`', *where, "may_fail")
     if contract.out is not None and returns not in (Returns.STATUS, Returns.NOTHING):
         raise doc.error('an out-parameter function returns "status" or nothing', *where, "out")
+    if contract.holder is not None and not contract.keeps:
+        raise doc.error("`holder` needs `keeps`, the arguments it keeps", *where, "holder")
     if contract.destructor is not None and contract.manages is None:
         raise doc.error("`destructor` needs `manages`, the argument that becomes managed", *where)
     return contract

@@ -91,6 +91,8 @@ class Returns(enum.Enum):
     PYTHON = "python-owned"  # memory owned by a Python object (ffi.new, create_string_buffer)
     ALIAS = "alias"  # the same pointer as argument `alias_of` (casts, byref)
     STATUS = "status"  # a status code; see `success`
+    CALLBACK = "callback"  # a Python callable C can call (ffi.callback); must stay alive while C keeps it
+    HANDLE = "handle"  # a void* standing for a Python object (ffi.new_handle); the same
 
 
 class MayFail(enum.Enum):
@@ -119,6 +121,7 @@ class Contract:
     idempotent: bool = False
     takes: tuple[int, ...] = ()
     keeps: tuple[int, ...] = ()
+    holder: Optional[int] = None  # the argument that keeps them; releasing it lets them go
     calls: tuple[int, ...] = ()
     manages: Optional[int] = None
     destructor: Optional[int] = None
@@ -157,6 +160,7 @@ class Loaders:
     ffi_library_methods: frozenset[str] = frozenset()
     imported_library_names: frozenset[str] = frozenset()
     imported_ffi_names: frozenset[str] = frozenset()
+    callback_prototypes: frozenset[str] = frozenset()  # CFUNCTYPE(...) makes a type; calling it, a callback
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ State diagram of one tracked value (MallocChecker-style; events in capitals)::
 
     DIES (the last reference goes away) in OWNED, MAYBE or PENDING is a leak.
 
+    CALLBACK / HANDLE --KEEP (passed where C keeps it)--> KEPT --UNKEEP (holder released,
+    observer replaced)--> CALLBACK;  ESCAPE (stored on self, a global, a container) ->
+    ESCAPED;  DIES in KEPT: C now points to a collected object (OWN301 / OWN302).
+
 A value holds a *set* of these states (one per path that reaches a point); each event
 maps every member through `TABLE`. `transition` is pure: the flow engine owns the
 context-dependent checks (families, owners) and the wording of findings.
@@ -45,6 +49,9 @@ class State(enum.Enum):
     MANAGED = "managed"  # ffi.gc / weakref.finalize will release it
     UNKNOWN = "unknown"  # a parameter or global: not acquired here
     PENDING = "realloc-pending"  # passed to realloc; owned again if realloc returns NULL
+    CALLBACK = "callback"  # a Python callable wrapped for C (CFUNCTYPE instance, ffi.callback)
+    HANDLE = "handle"  # ffi.new_handle(obj)
+    KEPT = "kept-by-c"  # a callback or handle C holds a pointer to: it must stay alive
 
 
 class Ev(enum.Enum):
@@ -58,14 +65,17 @@ class Ev(enum.Enum):
     REALLOC = "realloc"
     ASSUME_NULL = "assume-null"
     ASSUME_NONNULL = "assume-nonnull"
+    KEEP = "keep"  # passed to an argument C keeps
+    UNKEEP = "unkeep"  # C let go of it (holder released, observer replaced)
     DIES = "dies"
 
 
 # Problem markers the table produces; the flow engine turns them into findings.
 LEAK = "leak"
+DANGLING = "dangling"  # a kept callback or handle died: OWN301 / OWN302
 
 S = State
-_NOT_OWNED = (S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED)
+_NOT_OWNED = (S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.CALLBACK, S.HANDLE, S.KEPT)
 _LIVE = (S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN, S.PENDING)
 
 # (state, event) -> (next state or None when the path is impossible, problem code or None).
@@ -118,6 +128,11 @@ _row([S.MAYBE], Ev.ASSUME_NONNULL, S.OWNED)
 TABLE[(S.NULL, Ev.ASSUME_NONNULL)] = (None, None)  # this path cannot happen
 
 _row((S.OWNED, S.MAYBE, S.PENDING), Ev.DIES, None, LEAK)
+
+_row((S.CALLBACK, S.HANDLE, S.KEPT), Ev.KEEP, S.KEPT)
+_row([S.KEPT], Ev.UNKEEP, S.CALLBACK)  # the site remembers whether it was a handle
+_row((S.CALLBACK, S.HANDLE, S.KEPT), Ev.ESCAPE, S.ESCAPED)  # now referenced from elsewhere
+_row([S.KEPT], Ev.DIES, None, DANGLING)
 
 
 def transition(state: State, event: Ev) -> tuple[Optional[State], Optional[str]]:

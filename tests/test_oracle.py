@@ -21,6 +21,8 @@ CODES = {
     "leak": {"OWN201", "OWN202", "OWN204"},
     "free-borrowed": {"OWN103"},
     "gc-double-destroy": {"OWN105"},
+    "callback-gc": {"OWN301"},
+    "handle-gc": {"OWN302"},
 }
 
 pytestmark = pytest.mark.skipif(not os.path.isdir(ORACLE), reason="shared/oracle is not beside the project")

@@ -1,0 +1,141 @@
+"""Rules OWN3xx: Python objects that C still points to after the garbage collector took them."""
+
+from ..types import Rule
+from ._examples import LIBC as _LIBC
+
+_CTYPES_CALLBACKS = "https://docs.python.org/3/library/ctypes.html#callback-functions"
+_CFFI_CALLBACKS = "https://cffi.readthedocs.io/en/stable/ref.html#ffi-callback"
+_CFFI_HANDLES = "https://cffi.readthedocs.io/en/stable/ref.html#ffi-new-handle-ffi-from-handle"
+
+_SIGNAL = _LIBC + '''
+SIGHANDLER = ctypes.CFUNCTYPE(None, ctypes.c_int)
+
+
+def on_interrupt(signum):
+    print("interrupted", signum)
+'''
+
+_ON_EXIT = '''from cffi import FFI
+
+ffi = FFI()
+ffi.cdef("int on_exit(void (*)(int, void *), void *);")
+libc = ffi.dlopen(None)
+
+
+@ffi.callback("void(int, void *)")
+def _report(status, ctx):
+    ffi.from_handle(ctx).report(status)
+'''
+
+OWN301 = Rule(
+    code="OWN301",
+    name="callback-not-kept-alive",
+    summary="A callback object is passed to C, which keeps it, but nothing in Python keeps it alive.",
+    fix="Keep a reference for as long as C may call it: on self, in a module global, or in a container.",
+    what=(
+        "Reports a `CFUNCTYPE(...)(f)` or `ffi.callback(...)` object passed to an argument the "
+        "contract says C keeps (`keeps`), when the object dies before C lets go of it: a "
+        "temporary created inline, or a local that goes out of scope while its holder "
+        "(the object it was registered on) is still alive."
+    ),
+    why=(
+        "C holds a raw pointer to the callback's trampoline; Python's reference count does "
+        "not know about it. Once the object is collected, the next call from C jumps into "
+        "freed memory: a crash, or worse, code that runs with garbage. The ctypes "
+        "documentation warns: keep references to CFUNCTYPE objects as long as they are "
+        "used from C code."
+    ),
+    known_problems=(
+        "Only arguments a pack marks with `keeps` are checked. A callback stored on `self` "
+        "counts as kept, whether or not the object itself lives long enough. Releasing the "
+        "holder (its `holder` argument) or registering again on it lets the old callback go."
+    ),
+    example="lib.stack_set_observer(s, OBSERVER(on_push), None)  # OWN301",
+    use_instead=(
+        "self._observer = OBSERVER(on_push)  # lives as long as the wrapper\n"
+        "lib.stack_set_observer(s, self._observer, None)"
+    ),
+    invalid=(
+        _SIGNAL + '''
+
+def install():
+    libc.signal(2, SIGHANDLER(on_interrupt))  # expect: OWN301:5
+''',
+        _SIGNAL + '''
+
+def install_local():
+    handler = SIGHANDLER(on_interrupt)
+    libc.signal(2, handler)  # expect: OWN301:5
+''',
+    ),
+    valid=(
+        _SIGNAL + '''
+_handler = SIGHANDLER(on_interrupt)
+
+
+def install():
+    libc.signal(2, _handler)
+''',
+        _SIGNAL + '''
+
+class Watcher:
+    def __init__(self):
+        self._handler = SIGHANDLER(self.on_signal)
+        libc.signal(2, self._handler)
+
+    def on_signal(self, signum):
+        print(signum)
+''',
+        _LIBC + '''
+COMPARE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+
+
+def sort_ints(array, count):
+    libc.qsort(array, count, 4, COMPARE(lambda a, b: 0))
+''',
+    ),
+    references=(_CTYPES_CALLBACKS, _CFFI_CALLBACKS),
+)
+
+OWN302 = Rule(
+    code="OWN302",
+    name="handle-not-kept-alive",
+    summary="An `ffi.new_handle()` object is passed to C, which keeps it, but nothing keeps the handle alive.",
+    fix="Store the handle object (not only the object it stands for) for as long as C may use it.",
+    what=(
+        "Reports an `ffi.new_handle(x)` result passed to an argument C keeps (a `void *ctx` "
+        "of a registration function) when the handle object dies before C lets go of it."
+    ),
+    why=(
+        "The `void *` that `ffi.new_handle` returns is only valid while the handle object "
+        "itself is alive: keeping `x` alive is not enough. When C later passes the pointer "
+        "to `ffi.from_handle`, it reads freed memory and crashes."
+    ),
+    known_problems=OWN301.known_problems,
+    example="lib.stack_set_observer(s, _dispatch, ffi.new_handle(self))  # OWN302",
+    use_instead=(
+        "self._handle = ffi.new_handle(self)\n"
+        "lib.stack_set_observer(s, _dispatch, self._handle)"
+    ),
+    invalid=(
+        _ON_EXIT + '''
+
+def register(reporter):
+    libc.on_exit(_report, ffi.new_handle(reporter))  # expect: OWN302:5
+''',
+    ),
+    valid=(
+        _ON_EXIT + '''
+_keep = []
+
+
+def register(reporter):
+    handle = ffi.new_handle(reporter)
+    _keep.append(handle)
+    libc.on_exit(_report, handle)
+''',
+    ),
+    references=(_CFFI_HANDLES,),
+)
+
+RULES = (OWN301, OWN302)
