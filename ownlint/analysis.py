@@ -110,8 +110,9 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     by_class: dict[str, dict] = {}
     for (cls, name), summary in summaries.items():
         by_class.setdefault(cls, {})[name] = summary
+    bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     for cls, members in sorted(by_class.items()):
-        findings.extend(classes.check(path, cls, members))
+        findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
     return findings
 
 

@@ -3,6 +3,7 @@
 OWN401: `__del__` releases an attribute that another method (`close()`) releases
 without clearing it, so the destructor frees it a second time after `close()`.
 OWN105: an attribute that holds an `ffi.gc`-managed value is also released by hand.
+OWN205: an attribute that holds an owned value is released by no method at all.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from .types import Finding, MethodSummary, Related
 DESTRUCTOR = "__del__"
 
 
-def check(path: str, cls: str, methods: dict[str, MethodSummary]) -> list[Finding]:
+def check(path: str, cls: str, methods: dict[str, MethodSummary], has_bases: bool) -> list[Finding]:
     findings: list[Finding] = []
+    findings.extend(_unreleased(path, cls, methods, has_bases))
     destructor = methods.get(DESTRUCTOR)
     if destructor is not None:
         for attr, span in destructor.release_sites:
@@ -40,4 +42,26 @@ def check(path: str, cls: str, methods: dict[str, MethodSummary]) -> list[Findin
                     f"`{cls}.{name}()` frees it twice",
                     (Related(path, managed[attr], "wrapped by ffi.gc here"),),
                 ))
+    return findings
+
+
+def _unreleased(path: str, cls: str, methods: dict[str, MethodSummary], has_bases: bool) -> list[Finding]:
+    """OWN205. A base class may release what a subclass stores: classes with bases are skipped."""
+    if has_bases:
+        return []
+    handled = set()
+    for summary in methods.values():
+        handled |= {attr for attr, _ in summary.release_sites}
+        handled |= {attr for attr, _ in summary.managed}
+        handled |= summary.escaped
+    findings = []
+    for name, summary in sorted(methods.items()):
+        for attr, site, call in summary.acquired:
+            if attr in handled:
+                continue
+            findings.append(Finding(
+                "OWN205", path, site,
+                f"`self.{attr}` holds the result of `{call}`, but no method of `{cls}` releases it "
+                f"(no close(), __exit__, __del__, ffi.gc or weakref.finalize)",
+            ))
     return findings

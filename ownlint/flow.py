@@ -88,6 +88,14 @@ def _self_attr(key: str) -> str:
     return ""
 
 
+def _entry_attr(vid: Vid) -> str:
+    """`_h` for the value `self._h` held when the scope was entered; empty otherwise."""
+    origin = vid[0]
+    if isinstance(origin, tuple) and origin[0] == "param":
+        return _self_attr(origin[1])
+    return ""
+
+
 def _rooted(key: str, root: str) -> bool:
     return key.startswith(root + ".") or key.startswith(root + "[")
 
@@ -114,6 +122,8 @@ class Interpreter:
         self.attr_uses: set = set()
         self.attr_release_sites: set = set()
         self.attr_managed: set = set()
+        self.attr_escaped: set = set()
+        self.attr_acquired: set = set()
         self.managed_at: dict = {}  # value id -> the ffi.gc call that manages it
         self.dangling: dict = {}  # site -> [(kind, span, holders)] of kept callbacks/handles that died
         self.infeasible = False
@@ -271,10 +281,11 @@ class Interpreter:
                         )
 
     def _release(self, store: Store, ev: E.Release) -> None:
-        attr = _self_attr(ev.key)
-        if self.reporting and attr and not ev.python and (("param", ev.key), 0) in self._lazy(store, ev.key):
-            self.attr_release_sites.add((attr, ev.span))
         for vid in sorted(self._lazy(store, ev.key), key=repr):
+            # Releasing the value an attribute held on entry (also through an alias `h`).
+            attr = _entry_attr(vid)
+            if self.reporting and attr and not ev.python:
+                self.attr_release_sites.add((attr, ev.span))
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
@@ -332,6 +343,12 @@ class Interpreter:
 
     def _escape(self, store: Store, ev: E.Escape) -> None:
         keys = [ev.key] + [k for k in store.env if _rooted(k, ev.key)]
+        if self.reporting:
+            self.attr_escaped.update(a for a in map(_self_attr, keys) if a)
+            for key in keys:
+                for vid in store.env.get(key, frozenset()):
+                    if _entry_attr(vid):
+                        self.attr_escaped.add(_entry_attr(vid))
         for key in keys:
             for vid in sorted(store.env.get(key, frozenset()), key=repr):
                 self._step(store, vid, Ev.ESCAPE, ev.span)
@@ -339,6 +356,9 @@ class Interpreter:
             store.env.pop(key, None)
 
     def _bind(self, store: Store, ev: E.Bind) -> None:
+        if ev.source is not None and _self_attr(ev.source) and not store.env.get(ev.source):
+            # `h = self._h`: the alias shares the value the attribute held on entry.
+            self._lazy(store, ev.source)
         vids = store.env.get(ev.source, frozenset()) if ev.source is not None else frozenset()
         links = store.status.get(ev.source) if ev.source is not None else None
         if ev.escapes:
@@ -413,6 +433,9 @@ class Interpreter:
                         self.attr_releases.add(attr)
                     if State.MANAGED in states and vid in self.managed_at:
                         self.attr_managed.add((attr, self.managed_at[vid]))
+                    site = self.sites.get(vid[0])
+                    if site is not None and site.state in (State.OWNED, State.MAYBE) and State.ESCAPED in states:
+                        self.attr_acquired.add((attr, site.span, site.call))
         for key in sorted(store.env):
             if key in store.env:
                 self._unbind(store, key, ev.kind, ev.span, rooted=False)
@@ -585,6 +608,8 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         uses=frozenset(interp.attr_uses),
         release_sites=tuple(sorted(interp.attr_release_sites)),
         managed=tuple(sorted(interp.attr_managed)),
+        acquired=tuple(sorted(interp.attr_acquired)),
+        escaped=frozenset(interp.attr_escaped),
     )
     found = sorted(interp.findings.values(), key=Finding.sort_key)
     return found + interp.leak_findings() + interp.dangling_findings(), summary

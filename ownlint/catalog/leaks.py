@@ -70,6 +70,10 @@ class Buffer:
     def __init__(self, n):
         self.ptr = libc.malloc(n)
 
+    def close(self):
+        libc.free(self.ptr)
+        self.ptr = None
+
 
 def collect(n, out):
     buf = libc.malloc(n)
@@ -239,4 +243,85 @@ def warm_up():
     ),
 )
 
-RULES = (OWN201, OWN202, OWN203, OWN204)
+OWN205 = Rule(
+    code="OWN205",
+    name="unreleased-attribute",
+    summary="A class stores an owned value on `self`, and no method ever releases it.",
+    fix="Release it in close() / __exit__ / __del__, or register weakref.finalize or ffi.gc.",
+    what=(
+        "Reports, at the acquiring call, an owned value stored on `self` (usually in "
+        "`__init__`) when no method of the class releases that attribute, wraps it with "
+        "`ffi.gc`, or hands it to code ownlint cannot see (such as `weakref.finalize`)."
+    ),
+    why=(
+        "Every instance leaks its handle: the garbage collector frees the Python object, "
+        "but C memory is released only by an explicit call nobody makes. Python's "
+        "equivalent of Rust's `Drop` is a `close()`/`__exit__` pair plus a finalizer."
+    ),
+    known_problems=(
+        "Classes with base classes are skipped: a base class may release the attribute. "
+        "Releases through helper functions outside the class are treated as unknown, "
+        "so passing the attribute to any such function keeps the rule quiet."
+    ),
+    example=(
+        "class Stack:\n"
+        "    def __init__(self, n):\n"
+        "        self._h = lib.stack_create(n)  # OWN205"
+    ),
+    use_instead=(
+        "class Stack:\n"
+        "    def __init__(self, n):\n"
+        "        self._h = lib.stack_create(n)\n"
+        "        self._finalizer = weakref.finalize(self, lib.stack_destroy, self._h)\n"
+        "\n"
+        "    def close(self):\n"
+        "        self._finalizer()"
+    ),
+    invalid=(
+        _LIBC + '''
+
+class Buffer:
+    def __init__(self, n):
+        self.ptr = libc.malloc(n)  # expect: OWN205:20
+
+    def zero(self, n):
+        ctypes.memset(self.ptr, 0, n)
+''',
+    ),
+    valid=(
+        _LIBC + '''
+
+class Buffer:
+    def __init__(self, n):
+        self.ptr = libc.malloc(n)
+
+    def close(self):
+        ptr, self.ptr = self.ptr, None
+        if ptr:
+            libc.free(ptr)
+''',
+        _LIBC + '''
+import weakref
+
+
+class Buffer:
+    def __init__(self, n):
+        self.ptr = libc.malloc(n)
+        self._finalizer = weakref.finalize(self, libc.free, self.ptr)
+''',
+        '''from cffi import FFI
+
+ffi = FFI()
+ffi.cdef("void *malloc(size_t); void free(void *);")
+libc = ffi.dlopen(None)
+
+
+class Buffer:
+    def __init__(self, n):
+        self.ptr = ffi.gc(libc.malloc(n), libc.free)
+''',
+    ),
+    references=("https://docs.python.org/3/library/weakref.html#weakref.finalize",),
+)
+
+RULES = (OWN201, OWN202, OWN203, OWN204, OWN205)
