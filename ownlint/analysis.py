@@ -6,6 +6,7 @@ raises to the caller for bad input.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import re
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from .packs import Contracts
 from .types import Finding, Span
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+# CPython refuses more than 200 nested brackets; libcst's native parser crashes the whole
+# process (no exception) far below what it would need to refuse them itself.
+_MAX_BRACKETS = 200
+_OPEN = str.maketrans({c: "(" for c in "([{"} | {c: ")" for c in ")]}"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,29 @@ def _parser_message(message: str) -> str:
     return message
 
 
+def _too_deep(text: str) -> bool:
+    """Whether brackets nest deeper than Python allows. The scan ignores strings, so a deep
+    count is confirmed with `ast.parse`, which knows better (and is cheap next to libcst)."""
+    if text.count("(") + text.count("[") + text.count("{") <= _MAX_BRACKETS:
+        return False
+    depth = deepest = 0
+    for char in text.translate(_OPEN):
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    if deepest <= _MAX_BRACKETS:
+        return False
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return "nested" in str(exc)
+    except (RecursionError, MemoryError, ValueError):
+        return True
+    return False
+
+
 def _unparsable(path: str, reason: str, line: int = 1, col: int = 0) -> FileAnalysis:
     span = Span(line, col, line, col)
     return FileAnalysis((Finding("OWN901", path, span, f"cannot analyse this file: {reason}"),), None)
@@ -63,6 +91,8 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
         return _unparsable(path, f"cannot decode it ({exc})")
     if "\x00" in text:
         return _unparsable(path, "it contains NUL bytes (is it a binary file?)")
+    if _too_deep(text):
+        return _unparsable(path, f"brackets are nested more than {_MAX_BRACKETS} levels deep")
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

@@ -55,7 +55,7 @@ def _unreleased(path: str, cls: str, methods: dict[str, MethodSummary], has_base
         handled |= {attr for attr, _ in summary.managed}
         handled |= summary.escaped
     findings = []
-    for name, summary in sorted(methods.items()):
+    for _, summary in sorted(methods.items()):
         for attr, site, call in summary.acquired:
             if attr in handled:
                 continue

@@ -7,8 +7,6 @@ path that could not be analysed at all).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
 import sys

@@ -302,7 +302,8 @@ class Interpreter:
                 )
             problems = self._step(store, vid, Ev.RELEASE_PY if ev.python else Ev.RELEASE, ev.span, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
-            self._let_go(store, lambda holder, call, span: holder == vid)
+        released = store.env.get(ev.key, frozenset())
+        self._let_go(store, lambda holder, call, span: holder in released)
 
     def _let_go(self, store: Store, which) -> None:
         """C no longer holds the values kept by the holders `which(holder, call, span)` selects."""

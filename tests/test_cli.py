@@ -129,6 +129,16 @@ def test_non_utf8_file(project):
     assert "cannot decode it" in finding["message"]
 
 
+def test_deeply_nested_brackets_are_reported_not_crashed(project):
+    # libcst's native parser kills the process on this; ownlint refuses it as CPython does.
+    (project / "deep.py").write_text("import ctypes\nx = " + "(" * 3000 + "1" + ")" * 3000 + "\n")
+    code, out, _ = run("--format", "json", "deep.py", cwd=project)
+    assert code == 1
+    assert [(f["line"], f["code"], f["message"]) for f in json.loads(out)] == [
+        (1, "OWN901", "cannot analyse this file: brackets are nested more than 200 levels deep")
+    ]
+
+
 def test_files_without_ffi_are_not_parsed(project):
     (project / "plain.py").write_text("def broken(:\n")
     assert run("plain.py", cwd=project)[0] == 0
