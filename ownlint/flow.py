@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import events as E
+from .deaths import Deaths, Site
 from .typestate import DANGLING, LEAK, Ev, State, apply
 from .types import Finding, MethodSummary, Related, Span
 
@@ -71,16 +72,6 @@ class Store:
         return self.env == other.env and self.vals == other.vals and self.status == other.status
 
 
-@dataclass(frozen=True)
-class Site:
-    """What ownlint knows about the values acquired at one place."""
-
-    span: Span
-    call: str
-    family: str
-    state: State
-
-
 def _self_attr(key: str) -> str:
     """`_h` for the key `self._h`; empty for anything else."""
     if key.startswith("self.") and "." not in key[5:] and "[" not in key[5:]:
@@ -110,12 +101,9 @@ class Interpreter:
     def __init__(self, path: str, scope: str) -> None:
         self.path = path
         self.scope = scope
-        self.sites: dict = {}  # site span -> Site
-        self.labels: dict = {}  # site span -> first variable name bound to it
+        self.deaths = Deaths(path, scope)  # sites, labels, and what died: reported at the end
         self.reporting = False
         self.findings: dict = {}  # (code, span) -> Finding
-        self.leaks: dict = {}  # site span -> list[(kind, span)]
-        self.handled: set = set()  # site spans released/escaped on some path
         self.realloc_site: dict = {}  # value id -> the realloc that may have failed to release it
         # What this scope does to `self.X` (a method's summary, for its callers and class checks).
         self.attr_releases: set = set()
@@ -125,13 +113,12 @@ class Interpreter:
         self.attr_escaped: set = set()
         self.attr_acquired: set = set()
         self.managed_at: dict = {}  # value id -> the ffi.gc call that manages it
-        self.dangling: dict = {}  # site -> [(kind, span, holders)] of kept callbacks/handles that died
         self.infeasible = False
 
     # --- helpers ----------------------------------------------------------------------
 
     def _site(self, vid: Vid) -> Optional[Site]:
-        return self.sites.get(vid[0])
+        return self.deaths.sites.get(vid[0])
 
     def _report(self, code: str, span: Span, message: str, related=()) -> None:
         if not self.reporting:
@@ -199,8 +186,8 @@ class Interpreter:
             self.infeasible = True
         released = vstate.released | ({release_span} if release_span is not None else frozenset())
         store.vals[vid] = replace(vstate, states=states, released=released)
-        if self.reporting and vid[0] in self.sites and vstate.states & _OWNING and states & _HANDLED:
-            self.handled.add(vid[0])
+        if self.reporting and vid[0] in self.deaths.sites and vstate.states & _OWNING and states & _HANDLED:
+            self.deaths.handled.add(vid[0])
         return problems
 
     # --- deaths -----------------------------------------------------------------------
@@ -222,13 +209,13 @@ class Interpreter:
         _, problems = apply(vstate.states, Ev.DIES)
         if not self.reporting:
             return
-        if DANGLING in problems.values() and vid[0] in self.sites and not self.scope == "<module>":
+        if DANGLING in problems.values() and vid[0] in self.deaths.sites and not self.scope == "<module>":
             # Module globals live as long as the process: only locals and temporaries dangle.
-            self.dangling.setdefault(vid[0], []).append((kind, span, vstate.holders))
+            self.deaths.dangling.setdefault(vid[0], []).append((kind, span, vstate.holders))
         elif problems.get(State.PENDING) == LEAK and vid in self.realloc_site:
-            self.leaks.setdefault(self.realloc_site[vid], []).append((kind, span))
-        elif LEAK in problems.values() and vid[0] in self.sites:
-            self.leaks.setdefault(vid[0], []).append((kind, span))
+            self.deaths.leaks.setdefault(self.realloc_site[vid], []).append((kind, span))
+        elif LEAK in problems.values() and vid[0] in self.deaths.sites:
+            self.deaths.leaks.setdefault(vid[0], []).append((kind, span))
 
     # --- events -----------------------------------------------------------------------
 
@@ -237,7 +224,7 @@ class Interpreter:
 
     def _acquire(self, store: Store, ev: E.Acquire) -> None:
         vid = (ev.site, 0)
-        self.sites.setdefault(ev.site, Site(ev.site, ev.call, ev.family, ev.state))
+        self.deaths.sites.setdefault(ev.site, Site(ev.site, ev.call, ev.family, ev.state))
         if vid in store.vals and self._referenced(store, vid):
             self._rename(store, vid)
         owners = store.env.get(ev.owner, frozenset()) if ev.owner else frozenset()
@@ -251,8 +238,8 @@ class Interpreter:
                 self._word(store, old, problems, ev.realloc_of, ev.site, ev.call)
                 # If the old block dies while realloc may have failed, the leak is here.
                 pending = ("realloc", ev.site)
-                self.sites.setdefault(pending, Site(ev.site, ev.call, ev.family, State.PENDING))
-                self.labels.setdefault(pending, ev.realloc_of)
+                self.deaths.sites.setdefault(pending, Site(ev.site, ev.call, ev.family, State.PENDING))
+                self.deaths.labels.setdefault(pending, ev.realloc_of)
                 self.realloc_site[old] = pending
         store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
         self._unbind(store, ev.target, "rebind", ev.site)
@@ -375,8 +362,8 @@ class Interpreter:
             store.status[ev.target] = links
         for vid in vids:
             site = vid[0]
-            if site in self.sites and not ev.target.startswith("$"):
-                self.labels.setdefault(site, ev.target.split("@")[0])
+            if site in self.deaths.sites and not ev.target.startswith("$"):
+                self.deaths.labels.setdefault(site, ev.target.split("@")[0])
 
     def _kill(self, store: Store, ev: E.Kill) -> None:
         self._unbind(store, ev.key, "temp" if ev.key.startswith("$") else "del", ev.span)
@@ -434,7 +421,7 @@ class Interpreter:
                         self.attr_releases.add(attr)
                     if State.MANAGED in states and vid in self.managed_at:
                         self.attr_managed.add((attr, self.managed_at[vid]))
-                    site = self.sites.get(vid[0])
+                    site = self.deaths.sites.get(vid[0])
                     if site is not None and site.state in (State.OWNED, State.MAYBE) and State.ESCAPED in states:
                         self.attr_acquired.add((attr, site.span, site.call))
         for key in sorted(store.env):
@@ -475,89 +462,12 @@ class Interpreter:
         if vstate is None:
             return "another object"
         for owner in sorted(vstate.owners, key=repr):
-            label = self.labels.get(owner[0]) or (owner[0][1] if owner[0][0] == "param" else None)
+            label = self.deaths.labels.get(owner[0]) or (owner[0][1] if owner[0][0] == "param" else None)
             if label:
                 return f"`{label}`"
         return "another object"
 
     # --- leaks ----------------------------------------------------------------------------
-
-    def dangling_findings(self) -> list[Finding]:
-        found = []
-        for site_span, deaths in sorted(self.dangling.items()):
-            site = self.sites[site_span]
-            code = "OWN302" if site.state is State.HANDLE else "OWN301"
-            what = "handle" if code == "OWN302" else "callback"
-            kind, span, holders = sorted(deaths, key=lambda d: (d[1], d[0]))[0]
-            registered = sorted((s, call) for _, call, s in holders)
-            label = self.labels.get(site_span)
-            name = f"`{label}`" if label else f"the {what} `{site.call}(...)`"
-            if not registered:
-                continue
-            where, call = registered[0]
-            if kind in ("rebind", "del"):
-                primary, tail = span, "is collected here, when its last reference goes"
-            elif kind == "temp":
-                primary, tail = where, "is collected right after this call"
-            else:
-                primary, tail = where, f"is collected {_exit_words(kind, span, self.scope)}"
-            message = f"{name} is kept by `{call}` but nothing keeps it alive: it {tail}, and C calls into freed memory"
-            related = [Related(self.path, where, f"`{call}` keeps it")] if primary != where else []
-            related.append(Related(self.path, site.span, f"{what} created here"))
-            found.append(Finding(code, self.path, primary, message, tuple(related)))
-        return found
-
-    def leak_findings(self) -> list[Finding]:
-        found = []
-        for site_span, deaths in sorted(self.leaks.items(), key=lambda item: (self.sites[item[0]].span, repr(item[0]))):
-            site = self.sites[site_span]
-            label = self.labels.get(site_span)
-            name = f"`{label}`" if label else f"the result of `{site.call}`"
-            if site.state is State.PENDING:
-                kind, span = min(deaths)
-                found.append(Finding(
-                    "OWN202", self.path, site.span,
-                    f"if `{site.call}` fails it returns NULL and {name} is still owned, "
-                    f"but it is lost {_exit_words(kind, span, self.scope)}",
-                    (Related(self.path, span, _exit_note(kind, self.scope)),),
-                ))
-                continue
-            explicit = sorted(d for d in deaths if d[0] != "implicit")
-            if explicit:
-                kind, span = explicit[0]
-                code = "OWN202" if site_span in self.handled else "OWN201"
-                if code == "OWN201":
-                    message = f"{name} acquired by `{site.call}` is never released"
-                else:
-                    message = f"{name} acquired by `{site.call}` is not released {_exit_words(kind, span, self.scope)}"
-                related = (Related(self.path, span, _exit_note(kind, self.scope)),)
-            else:
-                kind, span = sorted(deaths)[0]
-                code = "OWN203"
-                message = f"{name} acquired by `{site.call}` leaks if an exception is raised at line {span.line}"
-                related = (Related(self.path, span, "an exception here leaks it"),)
-            found.append(Finding(code, self.path, site.span, message, related))
-        return found
-
-
-def _exit_words(kind: str, span: Span, scope: str) -> str:
-    return {
-        "return": f"when `{scope}` returns at line {span.line}",
-        "raise": f"when the exception at line {span.line} is raised",
-        "rebind": f"before it is overwritten at line {span.line}",
-        "del": f"before `del` at line {span.line}",
-        "temp": f"after the statement at line {span.line}",
-    }.get(kind, f"at line {span.line}")
-
-
-def _exit_note(kind: str, scope: str) -> str:
-    return {
-        "return": f"`{scope}` returns here",
-        "raise": "raised here",
-        "rebind": "overwritten here",
-        "del": "deleted here",
-        "temp": "last used here",
-    }.get(kind, "leaks here")
 
 
 def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
@@ -612,8 +522,7 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         acquired=tuple(sorted(interp.attr_acquired)),
         escaped=frozenset(interp.attr_escaped),
     )
-    found = sorted(interp.findings.values(), key=Finding.sort_key)
-    return found + interp.leak_findings() + interp.dangling_findings(), summary
+    return sorted(interp.findings.values(), key=Finding.sort_key) + interp.deaths.findings(), summary
 
 
 def _flow(interp: Interpreter, blocks, index: int, entry: Store):
