@@ -79,6 +79,15 @@ class Keep:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """Memory of `holder` now stores a raw pointer to `source`'s value (no reference)."""
+
+    holder: str
+    source: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Bind:
     """`target` now refers to whatever `source` refers to (nothing when source is None)."""
 
@@ -86,6 +95,7 @@ class Bind:
     source: Optional[str]
     span: Span
     escapes: bool = False  # stored somewhere that outlives the function (attribute, global)
+    into: Optional[str] = None  # the object whose field is written (`opts` for `opts.name = x`)
 
 
 @dataclass(frozen=True)
@@ -122,4 +132,4 @@ class ScopeExit:
     scope: str
 
 
-Event = Union[Acquire, Use, Release, Transfer, Escape, Manage, Keep, Bind, Kill, Discard, Assume, ScopeExit]
+Event = Union[Acquire, Use, Release, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]

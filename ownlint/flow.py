@@ -20,6 +20,8 @@ from .types import Finding, MethodSummary, Related, Span
 Vid = tuple  # (site span or ("param", key), generation 0 | 1)
 
 _OWNING = frozenset({State.OWNED, State.MAYBE, State.PENDING})
+# Values whose fields are C memory: storing a pointer there keeps nothing alive.
+_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED})
 _HANDLED = frozenset({State.RELEASED, State.ESCAPED, State.TRANSFERRED, State.MANAGED})
 _STATE_OF_RETURN = {
     State.BORROWED: "is borrowed from {owner}",
@@ -36,6 +38,7 @@ class VState:
     owners: frozenset = frozenset()  # value ids this borrowed value points into
     realloc_of: frozenset = frozenset()  # value ids realloc may have released
     holders: frozenset = frozenset()  # (holder value id or None, call, span) that keep this value
+    pinned: frozenset = frozenset()  # (value id, span, field): C memory that stores a raw pointer to this
 
     def join(self, other: "VState") -> "VState":
         return VState(
@@ -44,6 +47,7 @@ class VState:
             self.owners | other.owners,
             self.realloc_of | other.realloc_of,
             self.holders | other.holders,
+            self.pinned | other.pinned,
         )
 
 
@@ -206,6 +210,8 @@ class Interpreter:
         vstate = store.vals.pop(vid, None)
         if vstate is None:
             return
+        if vstate.pinned and kind in ("temp", "rebind", "del") and State.PYOWNED in vstate.states:
+            self._dropped_owner(store, vid, vstate, kind, span)
         _, problems = apply(vstate.states, Ev.DIES)
         if not self.reporting:
             return
@@ -216,6 +222,45 @@ class Interpreter:
             self.deaths.leaks.setdefault(self.realloc_site[vid], []).append((kind, span))
         elif LEAK in problems.values() and vid[0] in self.deaths.sites:
             self.deaths.leaks.setdefault(vid[0], []).append((kind, span))
+
+    def _dropped_owner(self, store: Store, vid: Vid, vstate: VState, kind: str, span: Span) -> None:
+        """OWN303: Python-owned memory died while C memory that points to it is still in use."""
+        for holder, where, _field in sorted(vstate.pinned, key=repr):
+            if holder not in store.vals or not self._referenced(store, holder):
+                continue
+            site = self._site(vid)
+            what = f"the memory from `{site.call}`" if site else "the memory"
+            when = "right after this statement" if kind == "temp" else f"when its last reference goes (line {span.line})"
+            related = [] if kind == "temp" else [(span, "its last reference goes here")]
+            self._report(
+                "OWN303", where,
+                f"{what} is stored here only as a raw pointer; nothing keeps it alive, so it is freed "
+                f"{when} and the pointer dangles",
+                related + self._acquired_note(vid),
+            )
+            return
+
+    def _is_c_memory(self, store: Store, key: Optional[str]) -> frozenset:
+        vids = store.env.get(key, frozenset()) if key else frozenset()
+        return frozenset(v for v in vids if v in store.vals and store.vals[v].states & _C_MEMORY)
+
+    def _pin_into(self, store: Store, holders: frozenset, vids: frozenset, span: Span,
+                  field: Optional[str] = None) -> frozenset:
+        """Record that `holders` point to the Python-owned `vids`; returns the vids pinned.
+
+        A store into a field replaces what that field pointed to before."""
+        if field is not None and holders:
+            for other, ostate in list(store.vals.items()):
+                stale = frozenset(p for p in ostate.pinned if p[2] == field and p[0] in holders)
+                if stale:
+                    store.vals[other] = replace(ostate, pinned=ostate.pinned - stale)
+        pinned = set()
+        for vid in vids:
+            vstate = store.vals.get(vid)
+            if holders and vstate is not None and State.PYOWNED in vstate.states:
+                store.vals[vid] = replace(vstate, pinned=vstate.pinned | {(h, span, field) for h in holders})
+                pinned.add(vid)
+        return frozenset(pinned)
 
     # --- events -----------------------------------------------------------------------
 
@@ -343,6 +388,9 @@ class Interpreter:
         for key in keys[1:]:
             store.env.pop(key, None)
 
+    def _pin(self, store: Store, ev: E.Pin) -> None:
+        self._pin_into(store, self._is_c_memory(store, ev.holder), store.env.get(ev.source, frozenset()), ev.span)
+
     def _bind(self, store: Store, ev: E.Bind) -> None:
         if ev.source is not None and _self_attr(ev.source) and not store.env.get(ev.source):
             # `h = self._h`: the alias shares the value the attribute held on entry.
@@ -354,6 +402,9 @@ class Interpreter:
                 self._step(store, vid, Ev.ESCAPE, ev.span)
         if ev.target == ev.source:
             return
+        if ev.into is not None:
+            # `opts.name = buf` into C memory stores a pointer: it does not keep `buf` alive.
+            vids = vids - self._pin_into(store, self._is_c_memory(store, ev.into), vids, ev.span, ev.target)
         self._unbind(store, ev.target, "rebind", ev.span)
         vids = frozenset(v for v in vids if v in store.vals)
         if vids:

@@ -197,8 +197,18 @@ class Lowerer:
         contract = callee.contract
         positional: list[tuple[int, cst.Arg, Optional[str]]] = []
         keyword: list[tuple[cst.Arg, Optional[str]]] = []
+        stored: list[str] = []
         for arg in node.args:
-            key = self.ev(arg.value)
+            index = len(positional)
+            if contract is not None and index in contract.stores and not arg.keyword and not arg.star \
+                    and isinstance(arg.value, (cst.List, cst.Tuple)):
+                # An initializer: the new memory points to each element, it does not keep them.
+                stored += [k for k in (self.ev(e.value) for e in arg.value.elements) if k is not None]
+                key = None
+            else:
+                key = self.ev(arg.value)
+                if contract is not None and index in contract.stores and key is not None:
+                    stored.append(key)
             if arg.keyword is not None or arg.star:
                 keyword.append((arg, key))
             else:
@@ -228,7 +238,11 @@ class Lowerer:
                 if key is not None:
                     self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
             return None
-        return self._apply_contract(node, callee, contract, positional, span)
+        result = self._apply_contract(node, callee, contract, positional, span)
+        if result is not None:
+            for key in stored:
+                self.out.append(E.Pin(result, key, span))
+        return result
 
     def _method_effects(self, node: cst.Call, callee: Callee, span: Span) -> None:
         """What the method does to the receiver's attributes, from its summary."""
@@ -439,7 +453,7 @@ class Lowerer:
                 if source is not None:
                     self.out.append(E.Escape(source, span))
             else:
-                self.out.append(E.Bind(key, source, span, escapes=True))
+                self.out.append(E.Bind(key, source, span, escapes=True, into=base))
         elif isinstance(target, (cst.Tuple, cst.List)):
             if source is not None:
                 self.out.append(E.Escape(source, span))
@@ -662,7 +676,8 @@ def lower(graph: Graph, lowerer: Lowerer) -> list[LoweredBlock]:
             lowerer.temps = []
             produced.extend(lowerer.lower_step(step))
             where = lowerer.span_of(step.node) if step.node is not None else Span(0, 0, 0, 0)
-            kills = [E.Kill(t, where) for t in lowerer.temps]
+            # Temporaries die newest first, as Python drops them: a container before its items.
+            kills = [E.Kill(t, where) for t in reversed(lowerer.temps)]
             last = position == len(block.steps) - 1
             if last and step.kind == "expr" and conditional:
                 edge_kills = kills

@@ -38,7 +38,7 @@ _LOADER_KEYS = {
     "callback_prototypes",
 }
 _INDEX_KEYS = ("owner", "alias_of", "out", "releases", "manages", "destructor", "reallocates", "holder")
-_INDEX_LIST_KEYS = ("takes", "keeps", "calls")
+_INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores")
 _FUNCTION_KEYS = {
     "returns", "family", "out_family", "may_fail", "success", "idempotent", "doc",
     *_INDEX_KEYS, *_INDEX_LIST_KEYS,

@@ -123,6 +123,7 @@ class Contract:
     keeps: tuple[int, ...] = ()
     holder: Optional[int] = None  # the argument that keeps them; releasing it lets them go
     calls: tuple[int, ...] = ()
+    stores: tuple[int, ...] = ()  # the result holds raw pointers to these arguments' values
     manages: Optional[int] = None
     destructor: Optional[int] = None
     reallocates: Optional[int] = None

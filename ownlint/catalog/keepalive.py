@@ -138,4 +138,80 @@ def register(reporter):
     references=(_CFFI_HANDLES,),
 )
 
-RULES = (OWN301, OWN302)
+OWN303 = Rule(
+    code="OWN303",
+    name="owner-dropped",
+    summary="A raw pointer into Python-owned memory outlives the object that owns the memory.",
+    fix="Keep the owning object (the ffi.new result) in a variable, list or attribute while C uses it.",
+    what=(
+        "Reports an `ffi.new(...)` (or other Python-owned) object that is stored only as a raw "
+        "pointer, into a field of C memory (`opts.name = ffi.new(...)`) or into an array "
+        "initializer (`ffi.new(\"char *[]\", [ffi.new(...)])`), and then dies while the "
+        "memory that points to it is still in use."
+    ),
+    why=(
+        "cffi frees `ffi.new` memory as soon as the returned object is garbage: assigning it "
+        "to a struct field copies the pointer, not the ownership. The struct then points "
+        "to freed memory, and C reads garbage (or crashes) when it follows the field."
+    ),
+    known_problems=(
+        "Only stores into tracked C memory (an `ffi.new` struct, an acquired pointer) are "
+        "checked; stores through parameters and attributes of unknown objects are not. A "
+        "keepalive that dies together with the struct at the end of the function is fine."
+    ),
+    example="opts.dirty_suffix = ffi.new(\"char[]\", b\"-dirty\")  # OWN303",
+    use_instead=(
+        "suffix = ffi.new(\"char[]\", b\"-dirty\")  # lives until the function returns\n"
+        "opts.dirty_suffix = suffix"
+    ),
+    invalid=(
+        '''from cffi import FFI
+
+ffi = FFI()
+ffi.cdef("struct opts { char *suffix; }; int describe(struct opts *);")
+lib = ffi.dlopen("libdescribe.so")
+
+
+def describe(suffix):
+    opts = ffi.new("struct opts *")
+    opts.suffix = ffi.new("char[]", suffix)  # expect: OWN303:5
+    return lib.describe(opts)
+
+
+def run():
+    argv = ffi.new("char *[]", [ffi.new("char[]", b"run")])  # expect: OWN303:12
+    return lib.run(argv)
+''',
+    ),
+    valid=(
+        '''from cffi import FFI
+
+ffi = FFI()
+ffi.cdef("struct opts { char *suffix; }; int describe(struct opts *);")
+lib = ffi.dlopen("libdescribe.so")
+
+
+def describe(suffix):
+    opts = ffi.new("struct opts *")
+    keep = ffi.new("char[]", suffix)
+    opts.suffix = keep
+    return lib.describe(opts)
+
+
+def run(args):
+    keep = [ffi.new("char[]", a) for a in args]
+    argv = ffi.new("char *[]", keep + [ffi.NULL])
+    return lib.run(argv)
+
+
+class Options:
+    def __init__(self, suffix):
+        self._suffix = ffi.new("char[]", suffix)
+        self.opts = ffi.new("struct opts *")
+        self.opts.suffix = self._suffix
+''',
+    ),
+    references=("https://cffi.readthedocs.io/en/stable/using.html#working-with-pointers-structures-and-arrays",),
+)
+
+RULES = (OWN301, OWN302, OWN303)
