@@ -41,3 +41,42 @@ def test_no_ownership_findings_on_clean_release(tmp_path_factory, package, versi
     assert code in (0, 1), err
     # OWN901 only says a file is not Python 3 (old releases ship Python 2 modules).
     assert [f for f in json.loads(out) if f["code"] != "OWN901"] == []
+
+
+def confirmed_bugs(ids):
+    if not os.path.isdir(REALWORLD):
+        return []
+    with open(os.path.join(REALWORLD, "cases.tsv"), newline="") as handle:
+        return [row for row in csv.DictReader(handle, delimiter="\t") if row["id"] in ids]
+
+
+def _lint_release(tmp_path_factory, package, version):
+    dest = tmp_path_factory.mktemp(f"{package}-{version}")
+    fetch = subprocess.run([sys.executable, os.path.join(REALWORLD, "fetch.py"), package, version, str(dest)],
+                           capture_output=True, text=True, timeout=300)
+    if fetch.returncode != 0:
+        pytest.skip(f"could not download {package} {version}")
+    code, out, err = run("--format", "json", str(dest))
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+# Bugs the shipped packs alone can see (no library-specific pack needed).
+@pytest.mark.parametrize("row", confirmed_bugs({"pygit2-01", "pygit2-02"}), ids=lambda r: r["id"])
+def test_confirmed_bug_is_reported_and_gone_when_fixed(tmp_path_factory, row):
+    lines = {int(x) for x in row["line"].split(",")}
+
+    def statements(findings, only_lines=None):
+        """The source text of the flagged lines in the bug's file."""
+        found = set()
+        for f in findings:
+            if f["path"].replace(os.sep, "/").endswith(row["file_in_artifact"]):
+                if only_lines is None or f["line"] in only_lines:
+                    with open(f["path"], encoding="utf-8") as handle:
+                        found.add(handle.read().splitlines()[f["line"] - 1].strip())
+        return found
+
+    buggy = statements(_lint_release(tmp_path_factory, row["package"], row["buggy_version"]), lines)
+    assert buggy, "the confirmed bug is not reported"
+    fixed = statements(_lint_release(tmp_path_factory, row["package"], row["fixed_version"]))
+    assert not buggy & fixed, "the fixed statement is still reported"
