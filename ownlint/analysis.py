@@ -130,10 +130,14 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
         blocks = lowering.lower(graph, lowerer)
         return flow.analyse(blocks, graph.entry, path, scope.name, scope.params)
 
-    # Pass 1: what each method does to `self` (its summary); pass 2: everything, with
-    # method calls on known instances replaced by their summaries.
+    # First what each method does to `self` (its summary); then everything, with method
+    # calls on known instances replaced by their summaries.
+    # Two rounds, so that a method delegating to another (`__exit__` calling `self.close()`)
+    # sees what the other does; deeper delegation chains are not followed.
     methods = [s for s in facts.scopes if s.kind == "function" and s.cls]
-    summaries = {(s.cls, s.node.name.value): run(s, {})[1] for s in methods}
+    summaries: dict = {}
+    for _ in range(2):
+        summaries = {(s.cls, s.node.name.value): run(s, summaries)[1] for s in methods}
     findings: list[Finding] = []
     for scope in facts.scopes:
         findings.extend(run(scope, summaries)[0])

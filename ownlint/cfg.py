@@ -28,7 +28,7 @@ CAUGHT = "raise-caught"  # an explicit raise that a handler of the same try sure
 
 @dataclass(frozen=True)
 class Step:
-    """One unit to lower. kind: stmt | expr | bind | def | exit | discard-target."""
+    """One unit to lower. kind: stmt | expr | bind | def | exit | with-exit."""
 
     kind: str
     node: Optional[cst.CSTNode] = None
@@ -329,6 +329,11 @@ class Builder:
             if item.asname is not None:
                 self._add(Step("bind", item.asname.name))
         self._body(node.body)
+        # Leaving the block normally calls each __exit__, innermost first. (Exits by
+        # return or raise from inside the body do not model the __exit__ call.)
+        for item in reversed(node.items):
+            if item.asname is not None:
+                self._add(Step("with-exit", item.asname.name, item.item))
 
     def _match(self, node: cst.Match) -> None:
         self._add(Step("expr", node.subject), may_raise=self.may_raise(node.subject))

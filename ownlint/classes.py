@@ -19,7 +19,9 @@ def check(path: str, cls: str, methods: dict[str, MethodSummary], has_bases: boo
     destructor = methods.get(DESTRUCTOR)
     if destructor is not None:
         for attr, span in destructor.release_sites:
-            closers = sorted(name for name, s in methods.items() if name != DESTRUCTOR and attr in s.releases)
+            # Name `close()` when it is one of them: the method users call.
+            closers = sorted((name for name, s in methods.items() if name != DESTRUCTOR and attr in s.releases),
+                             key=lambda name: (name != "close", name))
             if not closers:
                 continue
             closer = closers[0]

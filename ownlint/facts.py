@@ -241,6 +241,13 @@ class _Collector(cst.CSTVisitor):
             return
         self._record(target, value)
 
+    def visit_With(self, node: cst.With) -> None:
+        # `with Cls(...) as x`: x is the instance (when __enter__ returns self, as usual).
+        for item in node.items:
+            value, target = item.item, item.asname.name if item.asname is not None else None
+            if isinstance(target, cst.Name) and isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                self.stack[-1].instances[target.value] = value.func.value
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         qual = ".".join(self.class_names[-1:] + [node.name.value]) if self._in_class() else node.name.value
         params = tuple(

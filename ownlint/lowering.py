@@ -245,13 +245,14 @@ class Lowerer:
         return result
 
     def _method_effects(self, node: cst.Call, callee: Callee, span: Span) -> None:
-        """What the method does to the receiver's attributes, from its summary."""
-        receiver = self.key(node.func.value)
-        summary = callee.method
+        self._summary_effects(self.key(node.func.value), callee.method, f"{callee.text}()", span)
+
+    def _summary_effects(self, receiver: str, summary: MethodSummary, text: str, span: Span) -> None:
+        """What a method does to the receiver's attributes, from its summary."""
         for attr in sorted(summary.uses - summary.releases):
-            self.out.append(E.Use(f"{receiver}.{attr}", span, f"used by `{callee.text}()`"))
+            self.out.append(E.Use(f"{receiver}.{attr}", span, f"used by `{text}`"))
         for attr in sorted(summary.releases):
-            self.out.append(E.Release(f"{receiver}.{attr}", span, f"{callee.text}()", ""))
+            self.out.append(E.Release(f"{receiver}.{attr}", span, text, ""))
 
     def _apply_contract(self, node, callee: Callee, contract: Contract, positional, span: Span) -> Optional[str]:
         keys = {index: key for index, _, key in positional}
@@ -476,6 +477,12 @@ class Lowerer:
         elif step.kind == "def":
             self._capture(node.body, self.span_of(node.name))
             self.out.append(E.Bind(node.name.value, None, self.span_of(node.name), self._escapes(node.name.value)))
+        elif step.kind == "with-exit":
+            name = node.value if isinstance(node, cst.Name) else None
+            cls = self.scope.instances.get(name) if name else None
+            summary = self.summaries.get((cls, "__exit__")) if cls else None
+            if summary is not None:
+                self._summary_effects(name, summary, f"{cls}.__exit__()", self.span_of(step.extra))
         elif step.kind == "exit":
             kind, span = step.extra
             if self.scope.kind == "module":
