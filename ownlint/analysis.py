@@ -156,4 +156,8 @@ def _body_of(scope: facts_mod.Scope, module: cst.Module, span_of):
         last = module.body[-1] if module.body else None
         end = span_of(last) if last is not None else Span(1, 0, 1, 0)
         return node.body, Span(end.end_line, end.end_col, end.end_line, end.end_col)
-    return node.body, span_of(node.name)
+    # Falling off the end leaves after the last statement: leaks name that line.
+    body = node.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    last = span_of(statements[-1]) if statements else span_of(node.name)
+    return body, Span(last.end_line, last.end_col, last.end_line, last.end_col)

@@ -63,7 +63,8 @@ class Deaths:
                     message = f"{name} acquired by `{site.call}` is not released {exit_words(kind, span, self.scope)}"
                 else:
                     code = "OWN201"
-                    message = f"{name} acquired by `{site.call}` is never released"
+                    acquired = "" if name.startswith("the result") else f" acquired by `{site.call}`"
+                    message = f"{name}{acquired} is never released"
                 related = (Related(self.path, span, exit_note(kind, self.scope)),)
             else:
                 kind, span = sorted(deaths)[0]

@@ -372,7 +372,7 @@ class Interpreter:
             vstate = store.vals.get(vid)
             problems = self._step(store, vid, Ev.DETACH if ev.detach else Ev.MANAGE, ev.span)
             self.managed_at.setdefault(vid, ev.span)
-            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate, how="wrapped again")
 
     def _escape(self, store: Store, ev: E.Escape) -> None:
         keys = [ev.key] + [k for k in store.env if _rooted(k, ev.key)]
@@ -503,8 +503,9 @@ class Interpreter:
                 self._report(code, span, f"{name} {nature}{source}; `{what}` must not release it",
                              self._acquired_note(vid))
             elif code == "OWN105":
+                action = "wrapping it again with" if how == "wrapped again" else "releasing it with"
                 self._report(code, span, f"{name} is managed by the garbage collector (ffi.gc); "
-                             f"releasing it with `{what}` frees it twice", self._acquired_note(vid))
+                             f"{action} `{what}` frees it twice", self._acquired_note(vid))
             elif code == "OWN107":
                 self._report(code, span, f"{name} is {how or f'passed to `{what}`'} after ownership was handed over{when}",
                              notes + self._acquired_note(vid))
