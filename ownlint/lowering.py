@@ -393,9 +393,7 @@ class Lowerer:
 
     def _escape_temps_of(self, node: cst.CSTNode) -> None:
         for child in _expressions(node):
-            key = self.ev(child)
-            if key is not None and key.startswith("$"):
-                self.out.append(E.Escape(key, self.span_of(child)))
+            self._escape_temps_of_expr(child)
 
     def _capture(self, body: cst.CSTNode, span: Span) -> None:
         """A closure keeps every outer name it mentions alive: those values escape."""
@@ -432,6 +430,7 @@ class Lowerer:
             self.out.append(E.Kill(name, self.span_of(expr)))
 
     def _escape_temps_of_expr(self, expr: cst.BaseExpression) -> None:
+        """Evaluate `expr`; a call result it produces flows somewhere unmodelled: it escapes."""
         key = self.ev(expr)
         if key is not None and key.startswith("$"):
             self.out.append(E.Escape(key, self.span_of(expr)))
