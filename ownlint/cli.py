@@ -143,7 +143,9 @@ def _config(argv: Sequence[str], stdout: TextIO) -> int:
     default = "default"
     lines = [
         f"# configuration file: {settings.source or '(none)'}",
-        f"select = {sorted(settings.enabled)!r}  # from {settings.origins.get('select', default)}",
+        f"enabled = {sorted(settings.enabled)!r}  # " + ", ".join(
+            f"{key} from {settings.origins.get(key, default)}" for key in ("select", "extend-select", "ignore")
+        ),
         f"exclude = {list(settings.exclude)!r}  # from {settings.origins.get('exclude', default)}",
         f"extend-exclude = {list(settings.extend_exclude)!r}",
         f"per-file-ignores = {dict((p, list(c)) for p, c in settings.per_file_ignores)!r}",

@@ -237,3 +237,21 @@ def test_pack_flag(tmp_path):
     assert run("prog.py", cwd=tmp_path)[0] == 0
     code, out, _ = run("--pack", STACK_PACK, "--format", "json", "prog.py", cwd=tmp_path)
     assert [(f["line"], f["code"]) for f in json.loads(out)] == [(5, "OWN201")]
+
+
+def test_config_subcommand_says_where_values_come_from(project):
+    (project / "ownlint.toml").write_text('ignore = ["OWN204"]\nextend-exclude = ["gen"]\n')
+    code, out, _ = run("config", ".", cwd=project)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"# configuration file: {project / 'ownlint.toml'}"
+    assert "'OWN204'" not in lines[1] and "'OWN101'" in lines[1]
+    assert lines[1].endswith(f"# select from default, extend-select from default, ignore from {project / 'ownlint.toml'}")
+    assert lines[3] == "extend-exclude = ['gen']"
+
+
+def test_bad_pack_on_the_command_line(project):
+    (project / "bad.toml").write_text('[pack]\nname = "bad"\n[functions.f]\nreturns = "own"\n')
+    code, out, err = run("--pack", "bad.toml", "buggy.py", cwd=project)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ownlint: error: {project / 'bad.toml'}:4: `functions.f.returns`: unknown value 'own'")
