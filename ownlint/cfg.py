@@ -69,6 +69,7 @@ class _Try:
     phase: str = "body"  # body -> handlers (else and except bodies) -> done
     dispatch: dict = field(default_factory=dict)  # kind -> block id
     copies: dict = field(default_factory=dict)  # (kind, origin) -> entry block id
+    normal_end: Optional[int] = None  # where the fall-through copy of `finally` ends
 
 
 Frame = Union[_Loop, _Try]
@@ -185,12 +186,10 @@ class Builder:
         self._start(entry)
         self._body(frame.node.finalbody.body)
         if kind == NORMAL:
-            end = self.current
+            frame.normal_end = self.current
         else:
             self.route(kind, self.current, span)
-            end = None
         self.current, self.frames = saved_current, saved_frames
-        frame.copies[(kind, "end")] = end
         return entry
 
     # --- statements -------------------------------------------------------------
@@ -393,7 +392,7 @@ class Builder:
             self.frames.pop()
             for end in ends:
                 self._edge(end, entry)
-            self._edge(frame.copies[(NORMAL, "end")], after)
+            self._edge(frame.normal_end, after)
         self.current = after
 
     _trystar = _try

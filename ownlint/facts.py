@@ -37,9 +37,6 @@ class Scope:
     instances: dict = field(default_factory=dict)  # local name -> class of this module it holds
 
 
-FunctionNode = Union[cst.FunctionDef, cst.Lambda]
-
-
 @dataclass
 class Facts:
     imports: dict = field(default_factory=dict)  # local name -> qualified name
@@ -63,6 +60,20 @@ class Facts:
         if isinstance(expr, cst.Attribute):
             base = self.qualname(expr.value)
             return f"{base}.{expr.attr.value}" if base else None
+        return None
+
+    def resolve(self, expr: cst.BaseExpression, known) -> Optional[str]:
+        """The qualified name of `expr`, also through `from module import *` when the
+        result is one of `known` (star imports cannot be listed without importing)."""
+        qual = self.qualname(expr)
+        if qual is not None or not self.star_modules:
+            return qual
+        dotted = _dotted(expr)
+        if dotted is None or dotted.split(".")[0] in self.imports:
+            return None
+        for module in self.star_modules:
+            if f"{module}.{dotted}" in known:
+                return f"{module}.{dotted}"
         return None
 
     def library_of(self, expr: cst.BaseExpression) -> Optional[LibraryObject]:
@@ -122,8 +133,7 @@ class _Collector(cst.CSTVisitor):
         if known is not None:
             return known
         if isinstance(expr, cst.Call):
-            qual = facts.qualname(expr.func) or self._star(expr.func)
-            if qual in self.loaders.library_calls:
+            if facts.resolve(expr.func, self.loaders.library_calls) in self.loaders.library_calls:
                 return LibraryObject(name, _string_literals(expr))
             func = expr.func
             if (
@@ -134,32 +144,15 @@ class _Collector(cst.CSTVisitor):
                 return LibraryObject(name, _string_literals(expr))
             # ctypes.cdll.LoadLibrary is listed whole; `cdll.foo.LoadLibrary` is rare.
         if isinstance(expr, cst.Attribute):
-            base = facts.qualname(expr.value) or self._star(expr.value)
-            if base in self.loaders.library_attributes:
+            if facts.resolve(expr.value, self.loaders.library_attributes) in self.loaders.library_attributes:
                 return LibraryObject(name, (expr.attr.value,))
-        return None
-
-    def _star(self, expr: cst.BaseExpression, extra: frozenset = frozenset()) -> Optional[str]:
-        dotted = _dotted(expr)
-        if dotted is None:
-            return None
-        head = dotted.split(".")[0]
-        if head in self.facts.imports:
-            return None
-        for module in self.facts.star_modules:
-            candidate = f"{module}.{dotted}"
-            if candidate in self.loaders.library_calls or candidate in self.loaders.library_attributes:
-                return candidate
-            if candidate in self.loaders.ffi_calls or candidate in extra:
-                return candidate
         return None
 
     def _is_ffi_value(self, expr: cst.BaseExpression) -> bool:
         if self.facts.is_ffi(expr):
             return True
         if isinstance(expr, cst.Call):
-            qual = self.facts.qualname(expr.func) or self._star(expr.func)
-            return qual in self.loaders.ffi_calls
+            return self.facts.resolve(expr.func, self.loaders.ffi_calls) in self.loaders.ffi_calls
         return False
 
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
@@ -175,8 +168,8 @@ class _Collector(cst.CSTVisitor):
             elif self._is_ffi_value(value):
                 facts.ffi_names.add(name)
             elif isinstance(value, cst.Call) and (
-                facts.qualname(value.func) or self._star(value.func, self.loaders.callback_prototypes)
-            ) in self.loaders.callback_prototypes:
+                facts.resolve(value.func, self.loaders.callback_prototypes) in self.loaders.callback_prototypes
+            ):
                 facts.prototypes.add(name)
             elif isinstance(value, cst.Attribute):
                 owner = facts.library_of(value.value)

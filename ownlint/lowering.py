@@ -145,9 +145,11 @@ class Lowerer:
                 library, name = alias
                 contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library))
                 return Callee(text, contract, True)
-        qual = facts.qualname(func)
-        if qual is None and isinstance(func, cst.Name):
-            qual = self._star_or_builtin(func.value)
+        qual = facts.resolve(func, self.module_functions)
+        if qual is None and isinstance(func, cst.Name) and not (
+            func.value in self.scope.params or func.value in facts.libraries
+        ):
+            qual = f"builtins.{func.value}"  # not imported, not a parameter: a builtin
         if qual is not None and qual in self.module_functions:
             return Callee(text, self.module_functions[qual], True)
         last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
@@ -166,21 +168,13 @@ class Lowerer:
             return True
         return any(self.may_raise(child) for child in node.children)
 
-    def _star_or_builtin(self, name: str) -> Optional[str]:
-        for module in self.facts.star_modules:
-            if f"{module}.{name}" in self.module_functions:
-                return f"{module}.{name}"
-        if name in self.scope.params or name in self.facts.libraries:
-            return None
-        return f"builtins.{name}"
-
     def _is_prototype(self, func: cst.BaseExpression) -> bool:
         """`PROTO` where PROTO = CFUNCTYPE(...), or `CFUNCTYPE(...)` itself: calling it makes a callback."""
         if isinstance(func, cst.Name) and func.value in self.facts.prototypes:
             return True
         if isinstance(func, cst.Call):
-            qual = self.facts.qualname(func.func) or self._star_or_builtin(self.code_of(func.func))
-            return qual in self.contracts.loaders.callback_prototypes
+            prototypes = self.contracts.loaders.callback_prototypes
+            return self.facts.resolve(func.func, prototypes) in prototypes
         return False
 
     def _call(self, node: cst.Call) -> Optional[str]:

@@ -230,9 +230,6 @@ class Contracts:
                     out[f"{table.library.module}.{name}"] = contract
         return out
 
-    def function_names(self) -> frozenset[str]:
-        return frozenset(n for t in self.tables for n in t.functions)
-
 
 def _resolve_reference(ref: str, base_dir: Optional[str]) -> str:
     """A pack reference is a shipped pack name or a path to a .toml file."""
