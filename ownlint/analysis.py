@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -147,7 +148,23 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
-    return findings
+    return _with_symbols(findings, facts.scopes, span_of)
+
+
+def _with_symbols(findings: list[Finding], scopes: list, span_of) -> list[Finding]:
+    """Each finding named by its innermost enclosing function or class (for fingerprints)."""
+    ranges = []
+    for scope in scopes:
+        if scope.kind != "module":
+            where = span_of(scope.node)
+            ranges.append((where.line, where.end_line, scope.name))
+    out = []
+    for finding in findings:
+        line = finding.span.line
+        inside = [r for r in ranges if r[0] <= line <= r[1]]
+        symbol = max(inside)[2] if inside else ""  # the latest start is the innermost
+        out.append(dataclasses.replace(finding, symbol=symbol))
+    return out
 
 
 def _body_of(scope: facts_mod.Scope, module: cst.Module, span_of):

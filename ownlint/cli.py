@@ -7,14 +7,15 @@ path that could not be analysed at all).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import traceback
 from typing import Optional, Sequence, TextIO
 
-from . import __version__, catalog, config, engine, packs, reporters
-from .types import ConfigError, Rule
+from . import __version__, baseline, catalog, config, engine, packs, progress, reporters, ruledocs
+from .types import ConfigError
 
 SUBCOMMANDS = ("explain", "rules", "config")
 
@@ -29,6 +30,11 @@ def _lint_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=reporters.names(), default="text", help="output format (default: text)")
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     _add_config_options(parser)
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings that FILE does not list")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="record the current findings in FILE (for --baseline) and exit 0")
+    parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no progress")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"ownlint {__version__}")
@@ -64,21 +70,57 @@ def _settings(args: argparse.Namespace, start: str) -> config.Settings:
                         ignore=args.ignore, packs=args.pack, extend_exclude=args.extend_exclude)
 
 
+def use_color(stream: TextIO, environ=os.environ) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it anywhere (and wins)."""
+    if environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    if environ.get("NO_COLOR", ""):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    args = _lint_parser().parse_args(argv)
+    parser = _lint_parser()
+    args = parser.parse_args(argv)
+    if args.statistics and args.format not in reporters.STATISTICS:
+        parser.error(f"--statistics works with --format {' or '.join(sorted(reporters.STATISTICS))}, "
+                     f"not {args.format}")
     settings = _settings(args, args.paths[0])
     contracts = packs.load_contracts(settings.packs)
-    result = engine.lint(list(args.paths), settings, contracts)
+    accepted = baseline.load(args.baseline) if args.baseline and not args.write_baseline else frozenset()
+    meter = progress.Progress(stderr) if progress.wanted(stderr, args.quiet) else None
+    try:
+        result = engine.lint(list(args.paths), settings, contracts, accepted, meter)
+    finally:
+        if meter is not None:
+            meter.finish()
     for error in result.errors:
         stderr.write(f"ownlint: {error.path}: {error.message}\n")
+    if args.write_baseline:
+        written = baseline.write(args.write_baseline, result.findings)
+        if not args.quiet:
+            stderr.write(f"ownlint: wrote {written} finding{'s' if written != 1 else ''} to {args.write_baseline}\n")
+        return 2 if result.errors else 0
     if args.output_file:
-        with open(args.output_file, "w", encoding="utf-8") as handle:
-            reporters.emit(args.format, result, handle)
+        try:
+            with open(args.output_file, "w", encoding="utf-8") as handle:
+                reporters.emit(args.format, result, handle, _options(args, handle))
+        except OSError as exc:
+            raise ConfigError(args.output_file, f"cannot write the report: {exc.strerror or exc}",
+                              key="--output-file") from None
     else:
-        reporters.emit(args.format, result, stdout)
+        reporters.emit(args.format, result, stdout, _options(args, stdout))
     if result.errors:
         return 2
     return 0 if args.exit_zero or not result.findings else 1
+
+
+def _options(args: argparse.Namespace, stream: TextIO) -> reporters.Options:
+    return reporters.Options(color=args.format == "text" and use_color(stream), quiet=args.quiet,
+                             statistics=args.statistics)
 
 
 def _explain(argv: Sequence[str], stdout: TextIO) -> int:
@@ -91,25 +133,8 @@ def _explain(argv: Sequence[str], stdout: TextIO) -> int:
     )
     if rule is None:
         raise ConfigError("command line", f"unknown rule {wanted!r}; run `ownlint rules` for the list", key="explain")
-    stdout.write(render_doc(rule))
+    stdout.write(ruledocs.render(rule))
     return 0
-
-
-def render_doc(rule: Rule) -> str:
-    """A rule's documentation as Markdown (ruff's sections)."""
-    parts = [
-        f"# {rule.name} ({rule.code})\n",
-        f"{rule.summary}{'' if rule.default else ' (strict: off by default)'}\n",
-        f"## What it does\n{rule.what}\n",
-        f"## Why is this bad?\n{rule.why}\n",
-        f"## Known problems\n{rule.known_problems}\n",
-        f"## Example\n```python\n{rule.example}\n```\n",
-        f"## Use instead\n```python\n{rule.use_instead}\n```\n",
-        f"## Options\n{rule.options}\n",
-    ]
-    if rule.references:
-        parts.append("## References\n" + "".join(f"- {ref}\n" for ref in rule.references))
-    return "\n".join(parts)
 
 
 def _rules(argv: Sequence[str], stdout: TextIO) -> int:
@@ -156,24 +181,36 @@ def _config(argv: Sequence[str], stdout: TextIO) -> int:
     return 0
 
 
+def _dispatch(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    if argv and argv[0] == "explain":
+        return _explain(argv[1:], stdout)
+    if argv and argv[0] == "rules":
+        return _rules(argv[1:], stdout)
+    if argv and argv[0] == "config":
+        return _config(argv[1:], stdout)
+    return _lint(argv, stdout, stderr)
+
+
 def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = None, stderr: TextIO = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     debug = "--debug" in argv
     try:
-        if argv and argv[0] == "explain":
-            return _explain(argv[1:], stdout)
-        if argv and argv[0] == "rules":
-            return _rules(argv[1:], stdout)
-        if argv and argv[0] == "config":
-            return _config(argv[1:], stdout)
-        return _lint(argv, stdout, stderr)
+        # argparse writes usage errors and --help to sys.stderr/sys.stdout: route them to ours.
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
+            return _dispatch(argv, stdout, stderr)
     except ConfigError as exc:
         stderr.write(f"ownlint: error: {exc}\n")
         return 2
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
+    except BrokenPipeError:  # `ownlint | head`: the reader has gone, which is not an error of ours
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at interpreter exit
+        except OSError:
+            pass
+        return 1
     except KeyboardInterrupt:
         stderr.write("ownlint: interrupted\n")
         return 2

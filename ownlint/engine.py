@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pathspec
 
-from . import catalog, suppressions
+from . import catalog, fingerprints, suppressions
 from .analysis import analyse_source
 from .config import Settings
 from .discovery import Missing, discover
@@ -26,6 +26,7 @@ class RunResult:
     errors: tuple[FileError, ...]
     files: int
     sources: dict  # path -> source text, for code frames
+    baselined: int = 0  # findings hidden because the baseline accepts them
 
 
 def _per_file_ignores(settings: Settings):
@@ -63,19 +64,28 @@ def lint_file(display: str, absolute: str, settings: Settings, contracts: Contra
             return [], [], None, result.source
     else:
         marks = suppressions.Suppressions()
-    findings = [f for f in result.findings if f.code in enabled]
+    path_key = fingerprints.relative_path(absolute, settings.root)
+    # Fingerprints before suppressions, so that suppressing one finding keeps its twin's.
+    findings = fingerprints.assign([f for f in result.findings if f.code in enabled], result.source, path_key)
     kept, hidden = suppressions.apply(findings, marks, display, "OWN900" in enabled, enabled)
+    stale = fingerprints.assign([f for f in kept if not f.fingerprint], result.source, path_key)  # OWN900
+    kept = [f for f in kept if f.fingerprint] + stale
     return kept, hidden, None, result.source
 
 
-def lint(paths: list[str], settings: Settings, contracts: Contracts) -> RunResult:
+def lint(paths: list[str], settings: Settings, contracts: Contracts,
+         baseline: frozenset[str] = frozenset(), progress=None) -> RunResult:
+    """Lint `paths`. `progress(done, total)`, if given, is called after each file."""
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     errors: list[FileError] = []
     sources: dict[str, str] = {}
     pfi = _per_file_ignores(settings)
     count = 0
-    for item in discover(paths, settings):
+    items = list(discover(paths, settings))
+    for done, item in enumerate(items, 1):
+        if progress is not None:
+            progress(done, len(items))
         if isinstance(item, Missing):
             errors.append(FileError(item.path, item.reason))
             continue
@@ -88,6 +98,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts) -> RunResul
         if source is not None and kept:
             sources[item.path] = source
     unique = {(f.code, f.path, f.span, f.message): f for f in findings}
-    ordered = tuple(sorted(unique.values(), key=Finding.sort_key))
+    new = [f for f in unique.values() if f.fingerprint not in baseline]
+    ordered = tuple(sorted(new, key=Finding.sort_key))
     return RunResult(ordered, tuple(sorted(suppressed, key=Finding.sort_key)),
-                     tuple(sorted(errors, key=lambda e: e.path)), count, sources)
+                     tuple(sorted(errors, key=lambda e: e.path)), count, sources, len(unique) - len(new))

@@ -51,6 +51,8 @@ class Finding:
     span: Span
     message: str
     related: tuple[Related, ...] = ()
+    symbol: str = ""  # the innermost enclosing function or class (`Cls.method`), "" at module level
+    fingerprint: str = ""  # stable across moved lines; set by the engine (see fingerprints.py)
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.col, self.code, self.message)
@@ -199,6 +201,7 @@ class Rule:
     references: tuple[str, ...] = ()
     options: str = "None."
     default: bool = True  # enabled unless selected explicitly when False (strict rules)
+    severity: str = "error"  # "error": memory corruption or a crash; "warning": a leak or a stale comment
 
 
 @dataclass(frozen=True)

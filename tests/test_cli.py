@@ -1,53 +1,16 @@
 """What a user sees from the command line: exact output of each format, exit codes, errors."""
 
-import io
 import json
 import os
 import subprocess
 import sys
 import textwrap
 
-import pytest
 
 from ownlint import __version__
-from ownlint.cli import main
 
+from .clirun import BUGGY, run
 from .expectations import STACK_PACK
-
-BUGGY = textwrap.dedent(
-    '''\
-    import ctypes
-    import ctypes.util
-
-    libc = ctypes.CDLL(ctypes.util.find_library("c"))
-
-
-    def twice(n):
-        buf = libc.malloc(n)
-        libc.free(buf)
-        libc.free(buf)
-    '''
-)
-
-
-def run(*argv, cwd=None):
-    out, err = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        code = main(list(argv), out, err)
-    finally:
-        os.chdir(previous)
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def project(tmp_path):
-    (tmp_path / "buggy.py").write_text(BUGGY)
-    (tmp_path / "clean.py").write_text("import ctypes\n\nx = ctypes.sizeof(ctypes.c_int)\n")
-    return tmp_path
-
 
 def test_text_output_is_exact(project):
     code, out, err = run("buggy.py", cwd=project)

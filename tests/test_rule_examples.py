@@ -3,7 +3,7 @@
 import pytest
 
 from ownlint import catalog
-from ownlint.cli import render_doc
+from ownlint.ruledocs import render as render_doc
 
 from .expectations import actual, expected
 

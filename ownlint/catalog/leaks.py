@@ -12,6 +12,7 @@ _ESCAPES = (
 
 OWN201 = Rule(
     code="OWN201",
+    severity="warning",
     name="leak",
     summary="An owned value is acquired and released on no path.",
     fix="Release it on every path (try/finally), or hand it to ffi.gc / weakref.finalize.",
@@ -104,6 +105,7 @@ def use(n):
 
 OWN202 = Rule(
     code="OWN202",
+    severity="warning",
     name="leak-on-path",
     summary="An owned value is released on some paths but not on others.",
     fix="Release it before every return, raise, break and continue, or use try/finally.",
@@ -175,6 +177,7 @@ def both(n, flag):
 
 OWN203 = Rule(
     code="OWN203",
+    severity="warning",
     name="leak-on-exception",
     summary="An owned value leaks if a Python call between acquire and release raises.",
     fix="Release it in `finally`, use a `with` block, or let `ffi.gc` own it.",
@@ -221,6 +224,7 @@ def work(n, fill):
 
 OWN204 = Rule(
     code="OWN204",
+    severity="warning",
     name="discarded-result",
     summary="The result of an acquiring call is thrown away.",
     fix="Keep the result and release it, or do not call the function.",
@@ -245,6 +249,7 @@ def warm_up():
 
 OWN205 = Rule(
     code="OWN205",
+    severity="warning",
     name="unreleased-attribute",
     summary="A class stores an owned value on `self`, and no method ever releases it.",
     fix="Release it in close() / __exit__ / __del__, or register weakref.finalize or ffi.gc.",

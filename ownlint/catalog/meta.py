@@ -4,6 +4,7 @@ from ..types import Rule
 
 OWN900 = Rule(
     code="OWN900",
+    severity="warning",
     name="unused-suppression",
     summary="A `# noqa: OWNxxx` or `# ownlint: ignore[...]` comment suppresses nothing.",
     fix="Remove the stale code from the comment (or the whole comment).",

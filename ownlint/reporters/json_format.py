@@ -29,6 +29,6 @@ def as_dict(finding: Finding) -> dict:
     }
 
 
-def emit(result: RunResult, stream: TextIO) -> None:
+def emit(result: RunResult, stream: TextIO, options) -> None:
     json.dump([as_dict(f) for f in result.findings], stream, indent=2)
     stream.write("\n")

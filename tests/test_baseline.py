@@ -1,0 +1,101 @@
+"""--write-baseline / --baseline: adopted findings stay hidden through edits, new ones show."""
+
+import json
+
+from .clirun import run
+
+SECOND_BUG = '''
+
+def again(n):
+    other = libc.malloc(n)
+    libc.free(other)
+    libc.free(other)
+'''
+
+
+def baselined(project):
+    code, out, err = run("--write-baseline", "baseline.json", ".", cwd=project)
+    assert (code, out, err) == (0, "", "ownlint: wrote 1 finding to baseline.json\n")
+    return json.loads((project / "baseline.json").read_text())
+
+
+def test_baseline_file_lists_what_it_accepts(project):
+    document = baselined(project)
+    (entry,) = document["findings"]
+    assert document["ownlint-baseline"] == 1
+    assert {k: v for k, v in entry.items() if k != "fingerprint"} == {
+        "code": "OWN102",
+        "path": "buggy.py",
+        "symbol": "twice",
+        "message": "`buf` is released again by `libc.free`; it was already released (line 9)",
+    }
+
+
+def test_baselined_finding_is_hidden(project):
+    baselined(project)
+    code, out, _ = run("--baseline", "baseline.json", ".", cwd=project)
+    assert (code, out) == (0, "All checks passed (2 files checked, 1 baselined finding not shown).\n")
+
+
+def test_baselined_finding_stays_hidden_after_lines_are_inserted_and_reformatted(project):
+    baselined(project)
+    source = (project / "buggy.py").read_text()
+    source = "# Licensed under MIT.\n\n" + source
+    source = source.replace("def twice(n):", "HEADER = 1\n\n\ndef twice(n):")
+    lines = source.splitlines()
+    lines[-1] = "    libc.free( buf )   # still wrong"  # whitespace and a comment do not count
+    (project / "buggy.py").write_text("\n".join(lines) + "\n")
+    code, out, _ = run("--baseline", "baseline.json", ".", cwd=project)
+    assert (code, out) == (0, "All checks passed (2 files checked, 1 baselined finding not shown).\n")
+    code, out, _ = run(".", cwd=project)  # without the baseline it is still there, lines lower
+    assert code == 1 and out.startswith("buggy.py:15:5: OWN102")
+
+
+def test_new_finding_shows_through_the_baseline(project):
+    baselined(project)
+    with (project / "buggy.py").open("a") as handle:
+        handle.write(SECOND_BUG)
+    code, out, _ = run("--baseline", "baseline.json", ".", cwd=project)
+    assert code == 1
+    assert out.startswith("buggy.py:16:5: OWN102 `other` is released again")
+    assert out.endswith("Found 1 finding in 1 file; 1 baselined finding not shown.\n")
+
+
+def test_baseline_is_per_path(project):
+    baselined(project)
+    (project / "copy.py").write_text((project / "buggy.py").read_text())
+    code, out, _ = run("--baseline", "baseline.json", ".", cwd=project)
+    assert code == 1 and out.startswith("copy.py:10:5: OWN102")
+
+
+def test_baseline_path_does_not_depend_on_how_paths_are_spelled(project):
+    baselined(project)
+    code, _, _ = run("--baseline", "baseline.json", "./buggy.py", cwd=project)
+    assert code == 0
+    code, _, _ = run("--baseline", str(project / "baseline.json"), str(project / "buggy.py"), cwd=project)
+    assert code == 0
+
+
+def test_missing_baseline(project):
+    code, out, err = run("--baseline", "nope.json", ".", cwd=project)
+    assert (code, out) == (2, "")
+    assert err == "ownlint: error: nope.json: `--baseline`: baseline file not found; create it with --write-baseline\n"
+
+
+def test_baseline_that_is_not_json(project):
+    (project / "b.json").write_text("{oops")
+    code, _, err = run("--baseline", "b.json", ".", cwd=project)
+    assert code == 2
+    assert err.startswith("ownlint: error: b.json: `--baseline`: not a baseline written by ownlint (invalid JSON: ")
+
+
+def test_baseline_of_another_shape(project):
+    (project / "b.json").write_text('{"findings": []}')
+    code, _, err = run("--baseline", "b.json", ".", cwd=project)
+    assert code == 2
+    assert err == ("ownlint: error: b.json: `--baseline`: not an ownlint baseline (expected "
+                   "`\"ownlint-baseline\": 1`); write a new one with --write-baseline\n")
+    (project / "b.json").write_text('{"ownlint-baseline": 1, "findings": [{"code": "OWN101"}]}')
+    code, _, err = run("--baseline", "b.json", ".", cwd=project)
+    assert err == ("ownlint: error: b.json: `--baseline`: `findings` must be a list of objects "
+                   "with a `fingerprint` string\n")
