@@ -30,3 +30,23 @@ def render(rule: Rule) -> str:
     if rule.references:
         parts.append("## References\n" + "".join(f"- {ref}\n" for ref in rule.references))
     return "\n".join(parts)
+
+
+def index(rules) -> str:
+    """docs/rules/README.md: every rule, linked to its page."""
+    rows = "".join(
+        f"| [{r.code}]({r.code}.md) | {r.name} | {'yes' if r.default else 'no (strict)'} | {r.summary} |\n"
+        for r in rules
+    )
+    return (
+        "# ownlint rules\n\n"
+        "Generated from the rules' own documentation by `python scripts/generate_rule_docs.py`; do not edit.\n\n"
+        "| code | name | on by default | finds |\n|---|---|---|---|\n" + rows
+    )
+
+
+def pages(rules) -> dict[str, str]:
+    """File name -> content of every generated page."""
+    out = {f"{rule.code}.md": render(rule) for rule in rules}
+    out["README.md"] = index(rules)
+    return out

@@ -173,6 +173,7 @@ def both(n, flag):
     return 0
 ''',
     ),
+    references=("https://docs.python.org/3/reference/compound_stmts.html#the-try-statement", "https://cffi.readthedocs.io/en/stable/ref.html#ffi-gc",),
 )
 
 OWN203 = Rule(
@@ -220,6 +221,7 @@ def work(n, fill):
 ''',
     ),
     default=False,
+    references=("https://docs.python.org/3/reference/compound_stmts.html#the-try-statement", "https://clang.llvm.org/docs/analyzer/checkers.html#unix-malloc",),
 )
 
 OWN204 = Rule(
@@ -245,6 +247,7 @@ def warm_up():
     libc.free(libc.malloc(1024))
 ''',
     ),
+    references=("https://docs.python.org/3/library/ctypes.html#return-types", "https://cwe.mitre.org/data/definitions/401.html",),
 )
 
 OWN205 = Rule(

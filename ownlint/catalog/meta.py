@@ -28,6 +28,7 @@ libc.malloc(8)  # noqa: OWN204
 value = 1  # noqa: E501
 ''',
     ),
+    references=("https://docs.astral.sh/ruff/rules/unused-noqa/",),
 )
 
 OWN901 = Rule(
@@ -56,6 +57,7 @@ def broken(:
 def fine():
     pass
 ''',),
+    references=("https://peps.python.org/pep-0263/", "https://libcst.readthedocs.io/en/latest/parser.html",),
 )
 
 RULES = (OWN900, OWN901)
