@@ -131,17 +131,28 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
         blocks = lowering.lower(graph, lowerer)
         return flow.analyse(blocks, graph.entry, path, scope.name, scope.params)
 
+    # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
+    # of its methods is, since its checks need every method's summary.
+    scopes = _touching_ffi(facts, contracts)
     # First what each method does to `self` (its summary); then everything, with method
     # calls on known instances replaced by their summaries.
     # Two rounds, so that a method delegating to another (`__exit__` calling `self.close()`)
-    # sees what the other does; deeper delegation chains are not followed.
-    methods = [s for s in facts.scopes if s.kind == "function" and s.cls]
+    # sees what the other does; deeper delegation chains are not followed. A round whose
+    # summaries equal its inputs is final, and its findings are kept.
+    methods = [s for s in scopes if s.kind == "function" and s.cls]
     summaries: dict = {}
+    results: dict = {}
     for _ in range(2):
-        summaries = {(s.cls, s.node.name.value): run(s, summaries)[1] for s in methods}
+        results = {(s.cls, s.node.name.value): run(s, summaries) for s in methods}
+        previous, summaries = summaries, {key: result[1] for key, result in results.items()}
+        if summaries == previous:
+            break
+    else:
+        results = {}
     findings: list[Finding] = []
-    for scope in facts.scopes:
-        findings.extend(run(scope, summaries)[0])
+    for scope in scopes:
+        key = (scope.cls, scope.node.name.value) if scope in methods else None
+        findings.extend(results[key][0] if key in results else run(scope, summaries)[0])
     by_class: dict[str, dict] = {}
     for (cls, name), summary in summaries.items():
         by_class.setdefault(cls, {})[name] = summary
@@ -149,6 +160,41 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
     return _with_symbols(findings, facts.scopes, span_of)
+
+
+def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
+    """The scopes worth analysing, in their original order.
+
+    A scope is analysed when its own code mentions a name that can involve FFI (a loader
+    or pack function name, a library or ffi object, an alias, a prototype, an import from
+    a module the packs describe), or an analysed class (its instances have summaries).
+    Of an analysed class, the methods that touch the same `self.X` as an analysed method,
+    call one as `self.m()`, or are called so by one, are analysed as well: the class checks need what
+    every one of them does to those attributes.
+    """
+    words = {token.decode() for token in prefilter.tokens(contracts)}
+    words |= set(facts.libraries) | set(facts.ffi_names) | set(facts.function_aliases) | set(facts.prototypes)
+    words |= set(facts.attr_libraries) | set(facts.attr_ffi)
+    roots = {qual.split(".")[0] for qual in contracts.module_functions}
+    words |= {local for local, qual in facts.imports.items() if qual.split(".")[0] in roots}
+    words |= {qual.rsplit(".", 1)[1] for qual in contracts.module_functions if qual.rsplit(".", 1)[0] in facts.star_modules}
+    chosen = {id(scope) for scope in facts.scopes if scope.names & words}
+    while True:
+        attrs: dict[str, set] = {}
+        for scope in facts.scopes:
+            if scope.cls and id(scope) in chosen:
+                attrs.setdefault(scope.cls, set()).update(scope.self_attrs | {scope.node.name.value})
+        grown = {
+            id(scope) for scope in facts.scopes
+            if id(scope) not in chosen and (
+                scope.names & set(attrs)  # uses an analysed class
+                or (scope.cls in attrs and (scope.self_attrs & attrs[scope.cls] or scope.node.name.value in attrs[scope.cls]))
+            )
+        }
+        if not grown:
+            break
+        chosen |= grown
+    return [scope for scope in facts.scopes if id(scope) in chosen]
 
 
 def _with_symbols(findings: list[Finding], scopes: list, span_of) -> list[Finding]:

@@ -13,6 +13,7 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from . import nodes
 from .types import Loaders
 
 
@@ -35,6 +36,9 @@ class Scope:
     escaping: set = field(default_factory=set)  # names whose bindings outlive the scope
     cls: str = ""  # the class a method belongs to
     instances: dict = field(default_factory=dict)  # local name -> class of this module it holds
+    names: set = field(default_factory=set)  # identifiers in this scope's own code (not nested scopes')
+    self_attrs: set = field(default_factory=set)  # X in `self.X` in this scope's own code
+    nested: list = field(default_factory=list)  # the scopes defined directly inside this one
 
 
 @dataclass
@@ -102,7 +106,7 @@ def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
                 found.append(value)
         elif isinstance(n, cst.Name) and n.value == "None":
             found.append("<process>")
-        for child in n.children:
+        for child in nodes.children(n):
             walk(child)
 
     walk(node)
@@ -251,6 +255,7 @@ class _Collector(cst.CSTVisitor):
         extra = [p for p in (node.params.star_arg, node.params.star_kwarg) if isinstance(p, cst.Param)]
         cls = self.class_names[-1] if self._in_class() else ""
         scope = Scope(qual, "function", node, params + tuple(p.name.value for p in extra), cls=cls)
+        self.stack[-1].nested.append(scope)
         self.facts.scopes.append(scope)
         self.stack.append(scope)
 
@@ -263,6 +268,7 @@ class _Collector(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.facts.classes.add(node.name.value)
         scope = Scope(node.name.value, "class", node)
+        self.stack[-1].nested.append(scope)
         self.facts.scopes.append(scope)
         self.stack.append(scope)
         self.class_names.append(node.name.value)
@@ -279,7 +285,12 @@ class _Collector(cst.CSTVisitor):
         if len(self.stack) > 1:
             self.stack[-1].escaping.update(n.name.value for n in node.names)
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == "self":
+            self.stack[-1].self_attrs.add(node.attr.value)
+
     def visit_Name(self, node: cst.Name) -> None:
+        self.stack[-1].names.add(node.value)
         if len(self.stack) > 1:  # inside a function or class, not at module level
             self.facts.nested_loads.add(node.value)
 
@@ -294,3 +305,11 @@ def collect(module: cst.Module, loaders: Loaders) -> Facts:
     for scope in facts.scopes:
         scope.instances = {k: v for k, v in scope.instances.items() if v in facts.classes}
     return facts
+
+
+def all_names(scope: Scope) -> set:
+    """Identifiers in a scope and every scope nested in it (what a closure can capture)."""
+    names = set(scope.names)
+    for inner in scope.nested:
+        names |= all_names(inner)
+    return names

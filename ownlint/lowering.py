@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 import libcst as cst
 
-from . import events as E
+from . import events as E, nodes
 from .cfg import Graph, Step
 from .facts import Facts, LibraryObject, Scope
 from .packs import Contracts
@@ -80,7 +80,7 @@ class Lowerer:
         self.scope = scope
         self.span_of = span_of
         self.code_of = code_of
-        self.module_functions = contracts.module_functions()
+        self.module_functions = contracts.module_functions
         self.out: list = []
         self.temps: list[str] = []
         self.counter = 0
@@ -166,7 +166,7 @@ class Lowerer:
             return False
         if isinstance(node, cst.Call) and not self.resolve(node.func).library:
             return True
-        return any(self.may_raise(child) for child in node.children)
+        return any(self.may_raise(child) for child in nodes.children(node))
 
     def _is_prototype(self, func: cst.BaseExpression) -> bool:
         """`PROTO` where PROTO = CFUNCTYPE(...), or `CFUNCTYPE(...)` itself: calling it makes a callback."""
@@ -626,7 +626,7 @@ def _constant(expr: cst.BaseExpression) -> object:
 
 def _expressions(node: cst.CSTNode):
     """The direct sub-expressions of a node, looking through non-expression wrappers."""
-    for child in node.children:
+    for child in nodes.children(node):
         if isinstance(child, cst.BaseExpression):
             yield child
         elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
@@ -639,7 +639,7 @@ def _loaded_names(node: cst.CSTNode) -> set[str]:
     def walk(n: cst.CSTNode) -> None:
         if isinstance(n, cst.Name):
             names.add(n.value)
-        for child in n.children:
+        for child in nodes.children(n):
             walk(child)
 
     walk(node)

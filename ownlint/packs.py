@@ -6,6 +6,7 @@ A pack says what C functions do to ownership; the format is documented in README
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -221,8 +222,9 @@ class Contracts:
                 return contract
         return None
 
+    @functools.cached_property
     def module_functions(self) -> dict[str, Contract]:
-        """Qualified name -> contract for packs of kind "module"."""
+        """Qualified name -> contract for packs of kind "module" (computed once)."""
         out: dict[str, Contract] = {}
         for table in self.tables:
             if table.library.kind is ReceiverKind.MODULE:

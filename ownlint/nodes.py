@@ -1,0 +1,56 @@
+"""Fast child iteration over libcst nodes.
+
+`CSTNode.children` runs a visitor over the node to collect them, which made it the single
+most expensive call in ownlint's profiles. Nodes are dataclasses, so their children can
+be read straight from their fields; the field names per node type are computed once.
+Whitespace and punctuation fields are skipped: no analysis looks inside them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from typing import Iterator
+
+import libcst as cst
+
+_SKIPPED = (
+    "whitespace", "lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer",
+    "comma", "semicolon", "colon", "equal", "lbracket", "rbracket", "lbrace", "rbrace",
+    "asynchronous", "dot", "arrow", "operator", "trailing_whitespace",
+)
+# Node types whose dataclass fields are not in source order (checked against `.children`
+# by tests/test_nodes.py).
+_ORDER_BY_NAME = {
+    "Arg": ("keyword", "value"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    "ExceptHandler": ("type", "name", "body"),
+    "FunctionDef": ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    "IfExp": ("body", "test", "orelse"),
+    "MatchCase": ("pattern", "guard", "body"),
+    "Parameters": ("posonly_params", "posonly_ind", "params", "star_arg", "kwonly_params", "star_kwarg"),
+    "TypeAlias": ("name", "type_parameters", "value"),
+}
+_SOURCE_ORDER = {getattr(cst, name): order for name, order in _ORDER_BY_NAME.items() if hasattr(cst, name)}
+
+
+@lru_cache(maxsize=None)
+def _fields(kind: type) -> tuple[str, ...]:
+    names = [
+        f.name for f in dataclasses.fields(kind)
+        if not any(f.name == s or f.name.startswith(s + "_") or f.name.endswith("_" + s) for s in _SKIPPED)
+    ]
+    order = [name for name in _SOURCE_ORDER.get(kind, ()) if name in names]
+    return tuple(order + [name for name in names if name not in order])
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node's child nodes in source order, without whitespace and punctuation."""
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
