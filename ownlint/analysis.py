@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import cfg, classes, facts as facts_mod, flow, lowering, prefilter
 from .packs import Contracts
-from .types import Finding, Span
+from .types import Finding, LazySpan, Span, concrete
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 # CPython refuses more than 200 nested brackets; libcst's native parser crashes the whole
@@ -108,24 +108,25 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
 
 
 def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list[Finding]:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-
-    def span_of(node: cst.CSTNode) -> Span:
-        where = positions.get(node)
-        if where is None:
-            return Span(1, 0, 1, 0)
-        return Span(where.start.line, where.start.column, where.end.line, where.end.column)
+    positions = _Positions(module)
 
     def code_of(node: cst.CSTNode) -> str:
         return module.code_for_node(node)
 
+    def span_of(node: cst.CSTNode) -> LazySpan:
+        return LazySpan((order.get(id(node), -1), 0), lambda: positions.span(node))
+
+    def end_of(node: cst.CSTNode) -> LazySpan:
+        """The empty span just after `node` (where a function falls off its end)."""
+        return LazySpan((order.get(id(node), -1), 1), lambda: positions.span(node, end=True))
+
     facts = facts_mod.collect(module, contracts.loaders)
+    order = facts.order
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)
 
     def run(scope: facts_mod.Scope, summaries: dict):
-        body, end = _body_of(scope, module, span_of)
+        body, end = _body_of(scope, module, end_of)
         lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries)
         graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
         blocks = lowering.lower(graph, lowerer)
@@ -159,7 +160,7 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
-    return _with_symbols(findings, facts.scopes, span_of)
+    return _with_symbols(_concrete(findings), facts.scopes, span_of)
 
 
 def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
@@ -197,8 +198,39 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
     return [scope for scope in facts.scopes if id(scope) in chosen]
 
 
+class _Positions:
+    """libcst positions, computed for the whole module the first time one is asked for."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.table = None
+
+    def span(self, node: cst.CSTNode, end: bool = False) -> Span:
+        if self.table is None:
+            self.table = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        where = self.table.get(node)
+        if where is None:  # a node ownlint made itself
+            return Span(1, 0, 1, 0)
+        if end:
+            return Span(where.end.line, where.end.column, where.end.line, where.end.column)
+        return Span(where.start.line, where.start.column, where.end.line, where.end.column)
+
+
+def _concrete(findings: list[Finding]) -> list[Finding]:
+    """Findings with real Spans, one per (code, position): the analysis may have reached
+    the same place through two nodes (a statement and its call)."""
+    out: dict = {}
+    for finding in findings:
+        span = concrete(finding.span)
+        related = tuple(dataclasses.replace(r, span=concrete(r.span)) for r in finding.related)
+        out.setdefault((finding.code, span), dataclasses.replace(finding, span=span, related=related))
+    return list(out.values())
+
+
 def _with_symbols(findings: list[Finding], scopes: list, span_of) -> list[Finding]:
     """Each finding named by its innermost enclosing function or class (for fingerprints)."""
+    if not findings:
+        return findings
     ranges = []
     for scope in scopes:
         if scope.kind != "module":
@@ -213,14 +245,12 @@ def _with_symbols(findings: list[Finding], scopes: list, span_of) -> list[Findin
     return out
 
 
-def _body_of(scope: facts_mod.Scope, module: cst.Module, span_of):
+def _body_of(scope: facts_mod.Scope, module: cst.Module, end_of):
     node = scope.node
     if isinstance(node, cst.Module):
         last = module.body[-1] if module.body else None
-        end = span_of(last) if last is not None else Span(1, 0, 1, 0)
-        return node.body, Span(end.end_line, end.end_col, end.end_line, end.end_col)
+        return node.body, end_of(last) if last is not None else LazySpan.fixed(Span(1, 0, 1, 0))
     # Falling off the end leaves after the last statement: leaks name that line.
     body = node.body
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    last = span_of(statements[-1]) if statements else span_of(node.name)
-    return body, Span(last.end_line, last.end_col, last.end_line, last.end_col)
+    return body, end_of(statements[-1] if statements else node.name)

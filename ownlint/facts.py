@@ -54,6 +54,7 @@ class Facts:
     nested_loads: set = field(default_factory=set)  # names loaded inside functions and classes
     classes: set = field(default_factory=set)  # classes defined in this module
     prototypes: set = field(default_factory=set)  # names bound to CFUNCTYPE(...) and the like
+    order: dict = field(default_factory=dict)  # id(node) -> its index in a pre-order traversal
 
     # --- resolution used by lowering ----------------------------------------------
 
@@ -128,6 +129,12 @@ class _Collector(cst.CSTVisitor):
         self.facts = facts
         self.stack: list[Scope] = []
         self.class_names: list[str] = []
+        self.order = facts.order
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Every node's place in source order: a deterministic identity for its span.
+        self.order[id(node)] = len(self.order)
+        return super().on_visit(node)
 
     # --- what an expression is ------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Optional
 from . import events as E
 from .deaths import Deaths, Site
 from .typestate import DANGLING, LEAK, Ev, State, apply
-from .types import Finding, MethodSummary, Related, Span
+from .types import Finding, MethodSummary, NOWHERE, Related, Span
 
 Vid = tuple  # (site span or ("param", key), generation 0 | 1)
 
@@ -344,7 +344,7 @@ class Interpreter:
             if gone:
                 store.vals[other] = replace(ostate, holders=ostate.holders - gone)
                 if not store.vals[other].holders:
-                    self._step(store, other, Ev.UNKEEP, Span(0, 0, 0, 0))
+                    self._step(store, other, Ev.UNKEEP, NOWHERE)
 
     def _keep(self, store: Store, ev: E.Keep) -> None:
         holders = self._lazy(store, ev.holder) if ev.holder else frozenset({None})
@@ -453,7 +453,7 @@ class Interpreter:
         vstate = store.vals.get(vid)
         if vstate is None:
             return
-        self._step(store, vid, Ev.ASSUME_NONNULL if nonnull else Ev.ASSUME_NULL, Span(0, 0, 0, 0))
+        self._step(store, vid, Ev.ASSUME_NONNULL if nonnull else Ev.ASSUME_NULL, NOWHERE)
         for old in vstate.realloc_of:
             ostate = store.vals.get(old)
             if ostate is not None and State.PENDING in ostate.states:

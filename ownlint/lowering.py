@@ -18,7 +18,7 @@ from . import events as E, nodes
 from .cfg import Graph, Step
 from .facts import Facts, LibraryObject, Scope
 from .packs import Contracts
-from .types import Contract, MayFail, MethodSummary, ReceiverKind, Returns, Span
+from .types import Contract, MayFail, MethodSummary, NOWHERE, ReceiverKind, Returns, Span
 from .typestate import State
 
 _ACQUIRED_STATE = {
@@ -675,7 +675,7 @@ def lower(graph: Graph, lowerer: Lowerer) -> list[LoweredBlock]:
         for position, step in enumerate(block.steps):
             lowerer.temps = []
             produced.extend(lowerer.lower_step(step))
-            where = lowerer.span_of(step.node) if step.node is not None else Span(0, 0, 0, 0)
+            where = lowerer.span_of(step.node) if step.node is not None else NOWHERE
             # Temporaries die newest first, as Python drops them: a container before its items.
             kills = [E.Kill(t, where) for t in reversed(lowerer.temps)]
             last = position == len(block.steps) - 1

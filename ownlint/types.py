@@ -33,6 +33,63 @@ class Span:
         return self.end_col + 1
 
 
+class LazySpan:
+    """A Span computed only when it is read.
+
+    Positions cost a code generation pass over the whole module, more than parsing it,
+    and most files never report anything. The analysis therefore passes these around:
+    identity, hashing and ordering use `key` (the node's place in a pre-order traversal,
+    deterministic for a given file); the position is resolved on first access to
+    `line`, `col`, ... and analysis.py turns them into Spans before findings leave it.
+    """
+
+    __slots__ = ("key", "_resolve", "_span")
+
+    def __init__(self, key: tuple, resolve) -> None:
+        self.key = key
+        self._resolve = resolve  # () -> Span
+        self._span: Optional[Span] = None
+
+    @classmethod
+    def fixed(cls, span: Span, key: tuple = (-1, 0)) -> "LazySpan":
+        lazy = cls(key, None)
+        lazy._span = span
+        return lazy
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = self._resolve()
+        return self._span
+
+    line = property(lambda self: self.span.line)
+    col = property(lambda self: self.span.col)
+    end_line = property(lambda self: self.span.end_line)
+    end_col = property(lambda self: self.span.end_col)
+    col1 = property(lambda self: self.span.col1)
+    end_col1 = property(lambda self: self.span.end_col1)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazySpan) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __lt__(self, other: "LazySpan") -> bool:
+        return self.key < other.key
+
+    def __repr__(self) -> str:
+        return f"LazySpan{self.key}"
+
+
+def concrete(span) -> Span:
+    """A Span from a Span or a LazySpan."""
+    return span.span if isinstance(span, LazySpan) else span
+
+
+NOWHERE = LazySpan.fixed(Span(0, 0, 0, 0))  # for events with no place in the source
+
+
 @dataclass(frozen=True, order=True)
 class Related:
     """A secondary location of a finding ("acquired here", "released here")."""
