@@ -123,7 +123,9 @@ def _dotted(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector:
+    """The one traversal (nodes.walk) that collects a module's facts."""
+
     def __init__(self, loaders: Loaders, facts: Facts) -> None:
         self.loaders = loaders
         self.facts = facts
@@ -131,10 +133,9 @@ class _Collector(cst.CSTVisitor):
         self.class_names: list[str] = []
         self.order = facts.order
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def enter(self, node: cst.CSTNode) -> None:
         # Every node's place in source order: a deterministic identity for its span.
         self.order[id(node)] = len(self.order)
-        return super().on_visit(node)
 
     # --- what an expression is ------------------------------------------------------
 
@@ -308,7 +309,7 @@ def collect(module: cst.Module, loaders: Loaders) -> Facts:
     facts.scopes.append(module_scope)
     collector = _Collector(loaders, facts)
     collector.stack.append(module_scope)
-    module.visit(collector)
+    nodes.walk(module, collector, collector.enter)
     for scope in facts.scopes:
         scope.instances = {k: v for k, v in scope.instances.items() if v in facts.classes}
     return facts

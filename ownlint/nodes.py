@@ -54,3 +54,36 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             for item in value:
                 if isinstance(item, cst.CSTNode):
                     yield item
+
+
+@lru_cache(maxsize=None)
+def _handlers(visitor_type: type, kind: type):
+    name = kind.__name__
+    return getattr(visitor_type, f"visit_{name}", None), getattr(visitor_type, f"leave_{name}", None)
+
+
+def walk(root: cst.CSTNode, visitor: object, enter=None) -> None:
+    """Visit `root` and everything under it in source order, calling the visitor's
+    `visit_<Type>(node)` before a node's children (returning False skips them) and
+    `leave_<Type>(node)` after, as libcst's CSTVisitor does, and `enter(node)` first for
+    every node. Unlike `CSTNode.visit`, it rebuilds nothing, which made the one facts
+    traversal several times cheaper; and it uses its own stack, not Python's.
+    """
+    kind_of = type
+    visitor_type = kind_of(visitor)
+    stack: list = [(root, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, leaving = pop()
+        visit, leave = _handlers(visitor_type, kind_of(node))
+        if leaving:
+            leave(visitor, node)
+            continue
+        if enter is not None:
+            enter(node)
+        if visit is not None and visit(visitor, node) is False:
+            continue
+        if leave is not None:
+            push((node, True))
+        for child in reversed(list(children(node))):
+            push((child, False))
