@@ -169,9 +169,11 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
     A scope is analysed when its own code mentions a name that can involve FFI (a loader
     or pack function name, a library or ffi object, an alias, a prototype, an import from
     a module the packs describe), or an analysed class (its instances have summaries).
-    Of an analysed class, the methods that touch the same `self.X` as an analysed method,
-    call one as `self.m()`, or are called so by one, are analysed as well: the class checks need what
-    every one of them does to those attributes.
+    Of an analysed class, a method is analysed as well when it reads or writes a `self.X`
+    that an analysed method stores, stores one that an analysed method touches, or calls
+    or is called by an analysed method as `self.m()`: the class checks need what every
+    one of them does to those attributes. (Merely calling the same `self.helper()` does
+    not count: test classes would otherwise be analysed whole for one `ctypes` mention.)
     """
     words = {token.decode() for token in prefilter.tokens(contracts)}
     words |= set(facts.libraries) | set(facts.ffi_names) | set(facts.function_aliases) | set(facts.prototypes)
@@ -181,15 +183,23 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
     words |= {qual.rsplit(".", 1)[1] for qual in contracts.module_functions if qual.rsplit(".", 1)[0] in facts.star_modules}
     chosen = {id(scope) for scope in facts.scopes if scope.names & words}
     while True:
-        attrs: dict[str, set] = {}
+        stored: dict[str, set] = {}  # class -> attributes its analysed methods store
+        touched: dict[str, set] = {}  # class -> attributes (and methods) they read or write
+        methods: dict[str, set] = {}  # class -> its analysed methods
         for scope in facts.scopes:
             if scope.cls and id(scope) in chosen:
-                attrs.setdefault(scope.cls, set()).update(scope.self_attrs | {scope.node.name.value})
+                stored.setdefault(scope.cls, set()).update(scope.self_stores)
+                touched.setdefault(scope.cls, set()).update(scope.self_attrs)
+                methods.setdefault(scope.cls, set()).add(scope.node.name.value)
         grown = {
             id(scope) for scope in facts.scopes
             if id(scope) not in chosen and (
-                scope.names & set(attrs)  # uses an analysed class
-                or (scope.cls in attrs and (scope.self_attrs & attrs[scope.cls] or scope.node.name.value in attrs[scope.cls]))
+                scope.names & set(methods)  # uses an analysed class
+                or scope.cls in methods and (
+                    scope.self_attrs & (stored[scope.cls] | methods[scope.cls])
+                    or scope.self_stores & touched[scope.cls]
+                    or scope.node.name.value in touched[scope.cls]
+                )
             )
         }
         if not grown:

@@ -38,6 +38,7 @@ class Scope:
     instances: dict = field(default_factory=dict)  # local name -> class of this module it holds
     names: set = field(default_factory=set)  # identifiers in this scope's own code (not nested scopes')
     self_attrs: set = field(default_factory=set)  # X in `self.X` in this scope's own code
+    self_stores: set = field(default_factory=set)  # X in `self.X = ...` (and augmented, annotated, tuple targets)
     nested: list = field(default_factory=list)  # the scopes defined directly inside this one
 
 
@@ -235,6 +236,7 @@ class _Collector:
             self._assign(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._self_stores(node.target)
         if node.value is not None:
             self._assign(node.target, node.value)
 
@@ -292,6 +294,19 @@ class _Collector:
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         if len(self.stack) > 1:
             self.stack[-1].escaping.update(n.name.value for n in node.names)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._self_stores(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._self_stores(node.target)
+
+    def _self_stores(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._self_stores(element.value)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            self.stack[-1].self_stores.add(target.attr.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name) and node.value.value == "self":

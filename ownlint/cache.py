@@ -1,0 +1,138 @@
+"""The result cache: what linting one file produced, keyed by everything that decides it.
+
+A key hashes the file's bytes, the path it is shown and fingerprinted under, the codes
+enabled for it, the content of every active pack, and ownlint itself (its version and
+the content of its own modules, so a development checkout never reads stale results).
+Entries are JSON files written atomically (a temporary file, then `os.replace`), so
+concurrent runs are safe: each sees a whole entry or none. An entry that cannot be read
+or decoded is ignored, and rewritten by this run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from . import __version__
+from .types import FileError, Finding, Related, Span
+
+FORMAT = "1"
+DIRECTORY = ".ownlint_cache"
+
+
+@lru_cache(maxsize=1)
+def _self_digest() -> str:
+    digest = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for folder, _dirs, files in sorted(os.walk(here)):
+        for name in sorted(files):
+            if name.endswith((".py", ".toml")):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(name.encode() + b"\0" + handle.read())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What linting one file produced, after selection and suppressions."""
+
+    kept: tuple[Finding, ...] = ()
+    hidden: tuple[Finding, ...] = ()  # suppressed by a comment (SARIF still shows them)
+    error: Optional[FileError] = None
+
+
+class Cache:
+    def __init__(self, directory: str, pack_paths: tuple[str, ...]) -> None:
+        self.directory = directory
+        digest = hashlib.sha256(_self_digest().encode())
+        for path in pack_paths:
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(path.encode() + b"\0" + handle.read())
+            except OSError:
+                digest.update(path.encode() + b"\0<unreadable>")
+        self.context = digest.hexdigest()
+        self.ready = False
+
+    def key(self, raw: bytes, display: str, path_key: str, enabled: frozenset[str]) -> str:
+        digest = hashlib.sha256(self.context.encode())
+        for part in (display, path_key, ",".join(sorted(enabled))):
+            digest.update(b"\0" + part.encode())
+        digest.update(b"\0" + raw)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, key[:2], key[2:] + ".json")
+
+    def get(self, key: str) -> Optional[Outcome]:
+        try:
+            with open(self._path(key), encoding="utf-8") as handle:
+                return _decode(json.load(handle))
+        except (OSError, ValueError, KeyError, TypeError):  # missing or corrupt: recompute
+            return None
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        path = self._path(key)
+        try:
+            if not self.ready:
+                self._prepare()
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            temporary = f"{path}.{os.getpid()}.tmp"
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(_encode(outcome), handle, separators=(",", ":"))
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a read-only or full disk costs speed, never results
+
+    def _prepare(self) -> None:
+        os.makedirs(self.directory, exist_ok=True)
+        marks = {
+            "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# ownlint's result cache; safe to delete.\n",
+            ".gitignore": "# Created by ownlint.\n*\n",
+        }
+        for name, text in marks.items():
+            mark = os.path.join(self.directory, name)
+            if not os.path.exists(mark):
+                with open(mark, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+        self.ready = True
+
+
+def _span(values: list) -> Span:
+    return Span(*(int(v) for v in values))
+
+
+def _encode_finding(f: Finding) -> dict:
+    s = f.span
+    return {
+        "c": f.code, "p": f.path, "s": [s.line, s.col, s.end_line, s.end_col], "m": f.message,
+        "r": [[r.path, [r.span.line, r.span.col, r.span.end_line, r.span.end_col], r.message] for r in f.related],
+        "y": f.symbol, "f": f.fingerprint,
+    }
+
+
+def _decode_finding(d: dict) -> Finding:
+    related = tuple(Related(str(path), _span(span), str(message)) for path, span, message in d["r"])
+    return Finding(str(d["c"]), str(d["p"]), _span(d["s"]), str(d["m"]), related, str(d["y"]), str(d["f"]))
+
+
+def _encode(outcome: Outcome) -> dict:
+    error = outcome.error
+    return {
+        "kept": [_encode_finding(f) for f in outcome.kept],
+        "hidden": [_encode_finding(f) for f in outcome.hidden],
+        "error": None if error is None else [error.path, error.message],
+    }
+
+
+def _decode(document: dict) -> Outcome:
+    error = document["error"]
+    return Outcome(
+        tuple(_decode_finding(d) for d in document["kept"]),
+        tuple(_decode_finding(d) for d in document["hidden"]),
+        None if error is None else FileError(str(error[0]), str(error[1])),
+    )
