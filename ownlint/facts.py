@@ -56,6 +56,20 @@ class Facts:
     classes: set = field(default_factory=set)  # classes defined in this module
     prototypes: set = field(default_factory=set)  # names bound to CFUNCTYPE(...) and the like
     order: dict = field(default_factory=dict)  # id(node) -> its index in a pre-order traversal
+    captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
+    scope_by_node: dict = field(default_factory=dict)
+
+    def names_in(self, node: cst.CSTNode) -> set:
+        """Every identifier a function, class or lambda mentions, nested scopes included."""
+        if not self.captured:  # first call: index the scopes by their nodes
+            self.captured = {id(scope.node): None for scope in self.scopes}
+            self.scope_by_node = {id(scope.node): scope for scope in self.scopes}
+        known = self.captured.get(id(node))
+        if known is None:
+            scope = self.scope_by_node.get(id(node))
+            known = all_names(scope) if scope is not None else _names_under(node)
+            self.captured[id(node)] = known
+        return known
 
     # --- resolution used by lowering ----------------------------------------------
 
@@ -335,4 +349,15 @@ def all_names(scope: Scope) -> set:
     names = set(scope.names)
     for inner in scope.nested:
         names |= all_names(inner)
+    return names
+
+
+def _names_under(node: cst.CSTNode) -> set:
+    names: set = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            names.add(current.value)
+        stack.extend(nodes.children(current))
     return names

@@ -349,7 +349,7 @@ class Lowerer:
             self._bind(expr.target, source, self.span_of(expr))
             return self.key(expr.target)
         if isinstance(expr, cst.Lambda):
-            self._capture(expr.body, self.span_of(expr))
+            self._capture(expr, self.span_of(expr))
             return None
         if isinstance(expr, _COMPREHENSIONS):
             self._comprehension(expr)
@@ -389,9 +389,10 @@ class Lowerer:
         for child in _expressions(node):
             self._escape_temps_of_expr(child)
 
-    def _capture(self, body: cst.CSTNode, span: Span) -> None:
-        """A closure keeps every outer name it mentions alive: those values escape."""
-        for name in sorted(_loaded_names(body)):
+    def _capture(self, node: cst.CSTNode, span: Span) -> None:
+        """A closure keeps every outer name it mentions alive: those values escape. Only
+        names that this scope's own code mentions can hold this scope's values."""
+        for name in sorted(self.facts.names_in(node) & self.scope.names):
             self.out.append(E.Escape(self.key(cst.Name(name)) or name, span))
 
     def _comprehension(self, expr) -> None:
@@ -468,7 +469,7 @@ class Lowerer:
         elif step.kind == "bind":
             self._bind(node, None, self.span_of(node))
         elif step.kind == "def":
-            self._capture(node.body, self.span_of(node.name))
+            self._capture(node, self.span_of(node.name))
             self.out.append(E.Bind(node.name.value, None, self.span_of(node.name), self._escapes(node.name.value)))
         elif step.kind == "with-exit":
             name = node.value if isinstance(node, cst.Name) else None
@@ -631,19 +632,6 @@ def _expressions(node: cst.CSTNode):
             yield child
         elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
             yield from _expressions(child)
-
-
-def _loaded_names(node: cst.CSTNode) -> set[str]:
-    names: set[str] = set()
-
-    def walk(n: cst.CSTNode) -> None:
-        if isinstance(n, cst.Name):
-            names.add(n.value)
-        for child in nodes.children(n):
-            walk(child)
-
-    walk(node)
-    return names
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:
