@@ -84,8 +84,7 @@ def _unparsable(path: str, reason: str, line: int = 1, col: int = 0) -> FileAnal
 
 
 def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
-    if not prefilter.may_involve_ffi(raw, contracts):
-        return FileAnalysis((), None)
+    """Analyse one file the prefilter let through (engine.py decides which files)."""
     try:
         text = decode(raw)
     except (UnicodeDecodeError, LookupError) as exc:

@@ -14,7 +14,7 @@ import sys
 import traceback
 from typing import Optional, Sequence, TextIO
 
-from . import __version__, baseline, catalog, config, engine, packs, progress, reporters, ruledocs
+from . import __version__, baseline, cache, catalog, config, engine, packs, parallel, progress, reporters, ruledocs
 from .types import ConfigError
 
 SUBCOMMANDS = ("explain", "rules", "config")
@@ -35,6 +35,11 @@ def _lint_parser() -> argparse.ArgumentParser:
                         help="record the current findings in FILE (for --baseline) and exit 0")
     parser.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no progress")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="worker processes (default: one per CPU core)")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help=f"where to keep the result cache (default: {cache.DIRECTORY}/ next to the configuration)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"ownlint {__version__}")
@@ -51,6 +56,16 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated gitignore-style patterns to exclude in addition")
     parser.add_argument("--config", metavar="FILE", help="use this ownlint.toml or pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 process, got {value}")
+    return value
 
 
 def _codes(text: str) -> list[str]:
@@ -92,8 +107,12 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     contracts = packs.load_contracts(settings.packs)
     accepted = baseline.load(args.baseline) if args.baseline and not args.write_baseline else frozenset()
     meter = progress.Progress(stderr) if progress.wanted(stderr, args.quiet) else None
+    store = None
+    if not args.no_cache:
+        store = cache.Cache(args.cache_dir or os.path.join(settings.root, cache.DIRECTORY), contracts.pack_paths)
+    jobs = args.jobs or parallel.default_jobs()
     try:
-        result = engine.lint(list(args.paths), settings, contracts, accepted, meter)
+        result = engine.lint(list(args.paths), settings, contracts, accepted, meter, jobs, store)
     finally:
         if meter is not None:
             meter.finish()

@@ -1,0 +1,131 @@
+"""--jobs and the result cache change speed only: findings, output and exit codes stay the same."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ownlint import engine, parallel
+
+from .clirun import run
+from .expectations import STACK_PACK
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples" / "stack"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """Every fixture and example, a suppression, a file that does not parse, one without FFI."""
+    for source in [*FIXTURES.glob("*.py"), *EXAMPLES.glob("*.py")]:
+        (tmp_path / f"{source.parent.name}_{source.name}").write_text(source.read_text())
+    (tmp_path / "broken.py").write_text("import ctypes\ndef f(:\n")
+    (tmp_path / "plain.py").write_text("print('no foreign functions here')\n")
+    return tmp_path
+
+
+def lint(tree, *extra):
+    return run("--pack", str(STACK_PACK), "--format", "json", *extra, ".", cwd=tree)
+
+
+def test_output_is_identical_for_any_number_of_jobs(tree):
+    one = lint(tree, "--jobs", "1", "--no-cache")
+    two = lint(tree, "--jobs", "2", "--no-cache")
+    three = lint(tree, "-j", "3", "--no-cache")
+    assert one == two == three
+    assert one[0] == 1 and len(json.loads(one[1])) > 40
+
+
+def test_text_output_is_identical_for_any_number_of_jobs(tree):
+    assert run("--pack", str(STACK_PACK), "-j", "1", "--no-cache", ".", cwd=tree) == \
+        run("--pack", str(STACK_PACK), "-j", "2", "--no-cache", ".", cwd=tree)
+
+
+def test_jobs_must_be_a_positive_number(tree):
+    code, _, err = run("--jobs", "0", ".", cwd=tree)
+    assert code == 2 and "argument -j/--jobs: expected at least 1 process, got 0" in err
+    code, _, err = run("--jobs", "many", ".", cwd=tree)
+    assert code == 2 and "argument -j/--jobs: expected a number of processes, got 'many'" in err
+
+
+def entries(directory):
+    return sorted(p for p in Path(directory).rglob("*.json"))
+
+
+def test_warm_run_reads_the_cache_and_analyses_nothing(tree, monkeypatch):
+    cold = lint(tree, "-j", "1")
+    cached = entries(tree / ".ownlint_cache")
+    assert len(cached) >= 10  # one per file the prefilter let through
+    assert (tree / ".ownlint_cache" / "CACHEDIR.TAG").is_file()
+
+    def must_not_run(*args):
+        raise AssertionError("a cached file was analysed again")
+
+    monkeypatch.setattr(engine, "check", must_not_run)
+    assert lint(tree, "-j", "1") == cold
+
+
+def test_no_cache_neither_reads_nor_writes(tree):
+    lint(tree, "--no-cache")
+    assert not (tree / ".ownlint_cache").exists()
+
+
+def test_cache_dir(tree, tmp_path_factory):
+    where = tmp_path_factory.mktemp("elsewhere") / "cache"
+    lint(tree, "--cache-dir", str(where))
+    assert entries(where) and not (tree / ".ownlint_cache").exists()
+
+
+def test_corrupt_entries_are_ignored_and_rebuilt(tree):
+    cold = lint(tree, "-j", "1")
+    for entry in entries(tree / ".ownlint_cache"):
+        entry.write_text('{"kept": [{"c": "OWN101"')  # truncated
+    assert lint(tree, "-j", "1") == cold
+    for entry in entries(tree / ".ownlint_cache"):
+        json.loads(entry.read_text())
+
+
+def test_an_edited_file_is_analysed_again(tree):
+    lint(tree)
+    target = tree / "stack_leaks.py"
+    target.write_text(target.read_text().replace("lib.stack_create(4)  # expect: OWN204:5", "pass"))
+    code, out, _ = lint(tree)
+    assert not any(f["path"] == "stack_leaks.py" and f["code"] == "OWN204" for f in json.loads(out))
+    assert code == 1
+
+
+def test_selection_and_packs_are_part_of_the_key(tree):
+    lint(tree)
+    code, out, _ = run("--pack", str(STACK_PACK), "--format", "json", "--select", "OWN102", ".", cwd=tree)
+    assert {f["code"] for f in json.loads(out)} == {"OWN102"}
+    code, out, _ = run("--format", "json", ".", cwd=tree)  # without the stack pack
+    assert not any(f["code"] == "OWN106" for f in json.loads(out))
+
+
+def test_concurrent_runs_share_a_cache_safely(tree):
+    command = [sys.executable, "-m", "ownlint", "--pack", str(STACK_PACK), "--format", "json", "-j", "2", "."]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [proc.communicate()[0] for proc in runs]
+    expected = lint(tree, "--no-cache")[1]
+    assert outputs == [expected] * 3
+    assert lint(tree)[1] == expected
+    assert not list((tree / ".ownlint_cache").rglob("*.tmp"))
+
+
+def _die_on_poison(task, shared):
+    if task == "poison":
+        os._exit(3)
+    return f"{shared}:{task}"
+
+
+def test_a_worker_that_dies_loses_only_its_own_file():
+    tasks = ["a", "b", "poison", "c", "d"]
+    results = parallel.run(_die_on_poison, tasks, "ok", 2, lambda task: f"crashed:{task}")
+    assert sorted(results) == [
+        ("a", "ok:a"), ("b", "ok:b"), ("c", "ok:c"), ("d", "ok:d"), ("poison", "crashed:poison"),
+    ]
