@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
 import libcst as cst
-import libcst.matchers as m
 
+from . import nodes
 from .types import Span
 
 RETURN, RAISE, IMPLICIT, BREAK, CONTINUE, NORMAL = "return", "raise", "implicit", "break", "continue", "normal"
@@ -84,11 +84,25 @@ MODELED = {
 TRANSPARENT = {"Pass", "Global", "Nonlocal", "TypeAlias"}  # no effect on tracked values
 
 
+def _pattern_captures(pattern: cst.CSTNode) -> list:
+    """The names a match pattern binds (`case [x, *rest]`, `case Point(x=a) as p`), in order."""
+    found = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.MatchAs, cst.MatchStar)) and isinstance(node.name, cst.Name):
+            found.append(node.name)
+        if isinstance(node, cst.MatchMapping) and isinstance(node.rest, cst.Name):
+            found.append(node.rest)
+        stack.extend(reversed(list(nodes.children(node))))
+    return found
+
+
 def _catches_everything(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
     kind = handler.type
     if kind is None:
         return True
-    return m.matches(kind, m.Name("BaseException") | m.Name("Exception"))
+    return isinstance(kind, cst.Name) and kind.value in ("BaseException", "Exception")
 
 
 class Builder:
@@ -342,8 +356,8 @@ class Builder:
         for case in node.cases:
             self.current = self._new()
             self._edge(subject, self.current)
-            for name in m.findall(case.pattern, m.MatchAs(name=m.Name()) | m.MatchStar(name=m.Name())):
-                self._add(Step("bind", name.name))
+            for name in _pattern_captures(case.pattern):
+                self._add(Step("bind", name))
             if case.guard is not None:
                 self._add(Step("expr", case.guard), may_raise=self.may_raise(case.guard))
                 guard_block = self.current
@@ -351,7 +365,7 @@ class Builder:
                 self._edge(guard_block, self.current, (case.guard, True))
             self._body(case.body)
             self._edge(self.current, after)
-            if case.guard is None and m.matches(case.pattern, m.MatchAs(pattern=None)):
+            if case.guard is None and isinstance(case.pattern, cst.MatchAs) and case.pattern.pattern is None:
                 exhaustive = True
         if not exhaustive:
             self._edge(subject, after)

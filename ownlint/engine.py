@@ -16,7 +16,6 @@ from typing import Optional
 import pathspec
 
 from . import catalog, fingerprints, parallel, prefilter, suppressions
-from .analysis import analyse_source, decode
 from .cache import Cache, Outcome
 from .config import Settings
 from .discovery import Missing, discover
@@ -46,6 +45,10 @@ class Job:
 
 def check(job: Job, contracts: Contracts) -> Outcome:
     """Analyse one file and apply selection, suppressions and fingerprints to its findings."""
+    # Imported here: libcst and the analysis take a third of a second to import, and a run
+    # whose files all come from the cache (or fail the prefilter) never needs them.
+    from .analysis import analyse_source
+
     try:
         result = analyse_source(job.display, job.raw, contracts)
     except Exception as exc:  # a bug in ownlint: report it for this file, keep going
@@ -150,6 +153,8 @@ def _collect(items, outcomes, raws, baseline) -> RunResult:
         if outcome.error is not None:
             errors.append(outcome.error)
         if outcome.kept and index in raws:
+            from .analysis import decode  # see `check`
+
             try:
                 sources[item.path] = decode(raws[index])
             except (UnicodeDecodeError, LookupError):
