@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import codecs
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -21,10 +22,12 @@ from .packs import Contracts
 from .types import Finding, LazySpan, Span, concrete
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
-# CPython refuses more than 200 nested brackets; libcst's native parser crashes the whole
-# process (no exception) far below what it would need to refuse them itself.
-_MAX_BRACKETS = 200
-_OPEN = str.maketrans({c: "(" for c in "([{"} | {c: ")" for c in ")]}"})
+# Deep nesting needs deeply nested brackets, a long line or many continuation lines; only
+# then is the file first given to CPython's own parser (see `_python_refuses`).
+_DEEP_BRACKETS = 200  # CPython's limit; strings and comments count here, so CPython confirms
+_NOT_BRACKETS = re.compile(r"[^][(){}]+")
+_LONG_LINE = 1000
+_MANY_CONTINUATIONS = 100
 
 
 @dataclass(frozen=True)
@@ -55,27 +58,50 @@ def _parser_message(message: str) -> str:
     return message
 
 
-def _too_deep(text: str) -> bool:
-    """Whether brackets nest deeper than Python allows. The scan ignores strings, so a deep
-    count is confirmed with `ast.parse`, which knows better (and is cheap next to libcst)."""
-    if text.count("(") + text.count("[") + text.count("{") <= _MAX_BRACKETS:
-        return False
-    depth = deepest = 0
-    for char in text.translate(_OPEN):
-        if char == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char == ")":
-            depth -= 1
-    if deepest <= _MAX_BRACKETS:
-        return False
+def _byte_position(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
+    """The line and column of the byte that failed to decode."""
+    offset = exc.start + (len(raw) - len(exc.object))  # exc.object lacks a BOM that was stripped
+    start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[start:offset].decode(exc.encoding, errors="replace"))
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def _python_syntax_error(text: str) -> Optional[SyntaxError]:
+    try:
+        compile(text, "<ownlint>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return exc
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return None
+
+
+def _bracket_depth(text: str) -> int:
+    brackets = _NOT_BRACKETS.sub("", text)
+    return max(itertools.accumulate(1 if c in "([{" else -1 for c in brackets), default=0)
+
+
+def _python_refuses(text: str) -> Optional[str]:
+    """Why CPython itself cannot compile this file's nesting, or None.
+
+    libcst's native parser overflows its stack, killing the process, or takes gigabytes
+    on expressions nested a few thousand deep, which CPython refuses cheaply (too many
+    nested parentheses, recursion or memory limits). Such a file cannot run, so ownlint
+    reports it instead of parsing it. Other syntax errors are left to libcst, which
+    knows syntax newer than the running interpreter.
+    """
+    if (_bracket_depth(text) <= _DEEP_BRACKETS and text.count("\\\n") <= _MANY_CONTINUATIONS
+            and max(map(len, text.splitlines()), default=0) <= _LONG_LINE):
+        return None
     try:
         ast.parse(text)
     except SyntaxError as exc:
-        return "nested" in str(exc)
-    except (RecursionError, MemoryError, ValueError):
-        return True
-    return False
+        return "it is nested deeper than Python allows" if "nested" in str(exc) else None
+    except (RecursionError, MemoryError):
+        return "it is nested deeper than Python can compile"
+    except ValueError:
+        return None
+    return None
 
 
 def _unparsable(path: str, reason: str, line: int = 1, col: int = 0) -> FileAnalysis:
@@ -87,15 +113,24 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
     """Analyse one file the prefilter let through (engine.py decides which files)."""
     try:
         text = decode(raw)
-    except (UnicodeDecodeError, LookupError) as exc:
-        return _unparsable(path, f"cannot decode it ({exc})")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(raw, exc)
+        return _unparsable(path, f"cannot decode it as {exc.encoding} ({exc.reason} at byte {exc.start}; "
+                                 "is it a binary file, or does it need a coding cookie?)", line, col)
+    except LookupError as exc:
+        cookie = next((n for n, line in enumerate(raw.splitlines()[:2], 1) if _COOKIE.match(line)), 1)
+        return _unparsable(path, f"its coding cookie names an encoding Python does not know ({exc})", cookie)
     if "\x00" in text:
         return _unparsable(path, "it contains NUL bytes (is it a binary file?)")
-    if _too_deep(text):
-        return _unparsable(path, f"brackets are nested more than {_MAX_BRACKETS} levels deep")
+    refused = _python_refuses(text)
+    if refused is not None:
+        return _unparsable(path, refused)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        python = _python_syntax_error(text)  # CPython's messages are the ones people know
+        if python is not None:
+            return _unparsable(path, f"syntax error: {python.msg}", python.lineno or 1, max(0, (python.offset or 1) - 1))
         return _unparsable(path, f"syntax error: {_parser_message(exc.message)}", exc.raw_line, exc.raw_column)
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to parse")

@@ -112,7 +112,7 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         store = cache.Cache(args.cache_dir or os.path.join(settings.root, cache.DIRECTORY), contracts.pack_paths)
     jobs = args.jobs or parallel.default_jobs()
     try:
-        result = engine.lint(list(args.paths), settings, contracts, accepted, meter, jobs, store)
+        result = engine.lint(list(args.paths), settings, contracts, accepted, meter, jobs, store, args.debug)
     finally:
         if meter is not None:
             meter.finish()

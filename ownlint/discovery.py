@@ -6,7 +6,9 @@ from hand-written glob code. Explicitly named files are always linted.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -82,13 +84,14 @@ def discover(paths: list[str], settings: Settings) -> Iterator[object]:
     seen: set[str] = set()
     for given in paths:
         absolute = os.path.abspath(given)
-        if os.path.isfile(absolute):
+        kind, reason = _kind(absolute)
+        if kind == "file":
             if absolute not in seen:
                 seen.add(absolute)
                 yield Target(given, absolute)
             continue
-        if not os.path.isdir(absolute):
-            yield Missing(given, "no such file or directory")
+        if kind != "dir":
+            yield Missing(given, reason)
             continue
         base_specs = _gitignores_above(absolute, os.path.dirname(absolute)) if settings.respect_gitignore else []
         yield from _walk(given, absolute, settings, exclude, base_specs, seen)
@@ -120,4 +123,25 @@ def _walk(given, top, settings, exclude, base_specs, seen) -> Iterator[Target]:
                 continue
             seen.add(child)
             shown = os.path.normpath(os.path.join(given, os.path.relpath(child, top)))
-            yield Target(shown, child)
+            kind, reason = _kind(child)
+            # Only regular files are read: a named pipe would block the run forever.
+            yield Target(shown, child) if kind == "file" else Missing(shown, reason)
+
+
+def _kind(path: str) -> tuple[str, str]:
+    """("file" | "dir" | "other", why it cannot be linted), following symbolic links."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "other", "symbolic link loop (too many levels of symbolic links)"
+        if os.path.islink(path):
+            return "other", "broken symbolic link (its target does not exist)"
+        if exc.errno == errno.ENOENT:
+            return "other", "no such file or directory"
+        return "other", f"cannot read it: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return "file", ""
+    if stat.S_ISDIR(mode):
+        return "dir", ""
+    return "other", "not a regular file (a named pipe, socket or device); skipped"

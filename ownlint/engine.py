@@ -10,6 +10,7 @@ output does not depend on the number of workers or on the cache.
 from __future__ import annotations
 
 import os
+import traceback
 from dataclasses import dataclass
 from typing import Optional
 
@@ -41,6 +42,7 @@ class Job:
     raw: bytes
     enabled: frozenset[str]  # codes enabled for this file (after per-file ignores)
     path_key: str  # the path fingerprints use
+    debug: bool = False  # put the traceback of an internal error into its message
 
 
 def check(job: Job, contracts: Contracts) -> Outcome:
@@ -52,7 +54,12 @@ def check(job: Job, contracts: Contracts) -> Outcome:
     try:
         result = analyse_source(job.display, job.raw, contracts)
     except Exception as exc:  # a bug in ownlint: report it for this file, keep going
-        return Outcome(error=FileError(job.display, f"internal error while analysing: {type(exc).__name__}: {exc}"))
+        reason = f"internal error while analysing: {type(exc).__name__}: {exc}"
+        if job.debug:
+            reason += "\n" + traceback.format_exc().rstrip()
+        else:
+            reason += " (run with --debug for the traceback)"
+        return Outcome(error=FileError(job.display, reason))
     enabled = job.enabled
     if result.source is not None:
         marks = suppressions.parse(result.source)
@@ -88,7 +95,7 @@ def _ignored_here(rules, settings: Settings, absolute: str) -> set[str]:
 
 
 def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: frozenset[str] = frozenset(),
-         progress=None, jobs: int = 1, cache: Optional[Cache] = None) -> RunResult:
+         progress=None, jobs: int = 1, cache: Optional[Cache] = None, debug: bool = False) -> RunResult:
     """Lint `paths` with up to `jobs` processes. `progress(done, total)`, if given, is
     called as files are finished."""
     items = list(discover(paths, settings))
@@ -112,7 +119,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             continue
         raws[index] = raw
         job = Job(item.path, raw, settings.enabled - _ignored_here(pfi, settings, item.absolute),
-                  fingerprints.relative_path(item.absolute, settings.root))
+                  fingerprints.relative_path(item.absolute, settings.root), debug)
         if cache is not None:
             keys[index] = cache.key(raw, job.display, job.path_key, job.enabled)
             outcomes[index] = cache.get(keys[index])
@@ -126,6 +133,9 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         done[0] += 1
         if progress is not None:
             progress(done[0], len(items))
+
+    if work:
+        from . import analysis  # noqa: F401 - imported once here, inherited by forked workers
 
     finished = parallel.run(_check_indexed, work, contracts, jobs, lambda task: _crashed(task[1]), tick)
     for (index, _job), outcome in finished:

@@ -1,4 +1,4 @@
-"""Run per-file work on a pool of processes, or in this one; a crashing worker loses one file.
+"""Run per-file work on a pool of worker processes; a crashing worker loses one file.
 
 Results are returned with their tasks, whatever order they finished in; the caller
 puts them back in file order, so the output is the same for any number of workers.
@@ -42,13 +42,12 @@ def _context():
 
 def run(function: Callable, tasks: Sequence, shared, workers: int, crashed: Callable,
         on_done: Callable[[], None] = lambda: None) -> list:
-    """[(task, function(task, shared))] for every task, using up to `workers` processes."""
-    if workers <= 1 or len(tasks) <= 1:
-        out = []
-        for task in tasks:
-            out.append((task, function(task, shared)))
-            on_done()
-        return out
+    """[(task, function(task, shared))] for every task, using up to `workers` processes.
+
+    Even one worker is a separate process: a native crash must not take the run down.
+    """
+    if not tasks:
+        return []
     out, unfinished = _pool(function, tasks, shared, workers, on_done)
     for task in unfinished:  # after a worker died: one process per task isolates the culprit
         done, _ = _pool(function, [task], shared, 1, on_done)

@@ -48,8 +48,8 @@ OWN901 = Rule(
     invalid=('''import ctypes
 
 
-def broken(:
-    pass  # expect: OWN901:1
+def broken(:  # expect: OWN901:12
+    pass
 ''',),
     valid=('''import ctypes
 
