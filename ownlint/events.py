@@ -34,6 +34,8 @@ class Use:
     key: str
     span: Span
     how: str  # "passed to lib.stack_push", "indexed", ...
+    method: str = ""  # a use inside this method, seen through its summary (`hist.last()`)
+    inside: tuple = ()  # where the method uses it
 
 
 @dataclass(frozen=True)

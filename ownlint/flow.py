@@ -112,6 +112,7 @@ class Interpreter:
         # What this scope does to `self.X` (a method's summary, for its callers and class checks).
         self.attr_releases: set = set()
         self.attr_uses: set = set()
+        self.attr_use_sites: set = set()
         self.attr_release_sites: set = set()
         self.attr_managed: set = set()
         self.attr_escaped: set = set()
@@ -295,12 +296,14 @@ class Interpreter:
     def _use(self, store: Store, ev: E.Use) -> None:
         if self.reporting and _self_attr(ev.key):
             self.attr_uses.add(_self_attr(ev.key))
+            for site in ev.inside or (ev.span,):
+                self.attr_use_sites.add((_self_attr(ev.key), site))
         for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
-            problems = self._step(store, vid, Ev.USE, ev.span)
-            self._word(store, vid, problems, ev.key, ev.span, "", how=ev.how)
+            problems = self._step(store, vid, Ev.METHOD_USE if ev.method else Ev.USE, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
             if State.BORROWED in vstate.states:
                 for owner in sorted(vstate.owners, key=repr):
                     ostate = store.vals.get(owner)
@@ -482,7 +485,7 @@ class Interpreter:
     # --- wording ------------------------------------------------------------------------
 
     def _word(self, store: Store, vid: Vid, problems: dict, key: str, span: Span, what: str, before=None,
-              how: str = "") -> None:
+              how: str = "", inside: tuple = ()) -> None:
         """Turn table problems into findings. `what` is the call; `how` says what the use was."""
         if not problems or not self.reporting:
             return
@@ -494,6 +497,11 @@ class Interpreter:
             if code == "OWN101":
                 self._report(code, span, f"{name} is {how or f'passed to `{what}`'} after it was released{when}",
                              notes + self._acquired_note(vid))
+            elif code == "OWN402":
+                method = what.rsplit(".", 1)[-1]
+                uses = [(site, f"`{method}` uses it here") for site in inside]
+                self._report(code, span, f"{name} is used by `{what}` after it was released{when}; "
+                             f"`{method}` does not check whether it was closed", notes + uses + self._acquired_note(vid))
             elif code == "OWN102":
                 self._report(code, span, f"{name} is released again by `{what}`; it was already released{when}",
                              notes + self._acquired_note(vid))
@@ -570,6 +578,7 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         releases=frozenset(interp.attr_releases),
         uses=frozenset(interp.attr_uses),
         release_sites=tuple(sorted(interp.attr_release_sites)),
+        use_sites=tuple(sorted(interp.attr_use_sites)),
         managed=tuple(sorted(interp.attr_managed)),
         acquired=tuple(sorted(interp.attr_acquired)),
         escaped=frozenset(interp.attr_escaped),

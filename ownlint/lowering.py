@@ -244,7 +244,8 @@ class Lowerer:
     def _summary_effects(self, receiver: str, summary: MethodSummary, text: str, span: Span) -> None:
         """What a method does to the receiver's attributes, from its summary."""
         for attr in sorted(summary.uses - summary.releases):
-            self.out.append(E.Use(f"{receiver}.{attr}", span, f"used by `{text}`"))
+            inside = tuple(site for name, site in summary.use_sites if name == attr)
+            self.out.append(E.Use(f"{receiver}.{attr}", span, f"used by `{text}`", text, inside))
         for attr in sorted(summary.releases):
             self.out.append(E.Release(f"{receiver}.{attr}", span, text, ""))
 

@@ -272,6 +272,7 @@ class MethodSummary:
     releases: frozenset[str] = frozenset()
     uses: frozenset[str] = frozenset()
     release_sites: tuple[tuple[str, Span], ...] = ()  # every release of an incoming attribute
+    use_sites: tuple[tuple[str, Span], ...] = ()  # every use of an incoming attribute
     managed: tuple[tuple[str, Span], ...] = ()  # attributes holding an ffi.gc value at return
     acquired: tuple[tuple[str, Span, str], ...] = ()  # (attribute, site, call) owned values stored on self
     escaped: frozenset[str] = frozenset()  # attributes handed to code ownlint cannot see

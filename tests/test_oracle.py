@@ -16,7 +16,7 @@ from .test_cli import run
 
 ORACLE = os.path.join(os.path.dirname(ROOT), "shared", "oracle")
 CODES = {
-    "use-after-free": {"OWN101", "OWN106", "OWN107"},
+    "use-after-free": {"OWN101", "OWN106", "OWN107", "OWN402"},
     "double-free": {"OWN102", "OWN401"},
     "leak": {"OWN201", "OWN202", "OWN204"},
     "free-borrowed": {"OWN103"},

@@ -1,4 +1,4 @@
-"""Rules OWN4xx: class lifecycles (close / __exit__ / __del__) that release an attribute twice."""
+"""Rules OWN4xx: class lifecycles (close / __exit__ / __del__) that release an attribute twice or use it after."""
 
 from ..types import Rule
 from ._examples import LIBC as _LIBC
@@ -86,4 +86,93 @@ class Buffer:
     references=("https://docs.python.org/3/reference/datamodel.html#object.__del__",),
 )
 
-RULES = (OWN401,)
+OWN402 = Rule(
+    code="OWN402",
+    name="use-after-close",
+    summary="A method that uses an attribute is called after `close()` released it.",
+    fix="Clear the attribute in close() (`h, self._h = self._h, None`) and check it in the method, or do not call the method after close().",
+    what=(
+        "Reports a call `obj.method()` on an object whose attribute (`obj._h`) was released "
+        "earlier on some path (by `obj.close()`, or by hand), where the method passes that "
+        "attribute to C without checking it: the method reads freed memory. The finding "
+        "points into the method at each place it uses the attribute."
+    ),
+    why=(
+        "A class that releases its handle in `close()` but leaves the pointer in place turns "
+        "every later method call into a use after free: C receives a dangling pointer, "
+        "which may still seem to work, or return another object's data, or crash. "
+        "Python's own file objects raise `ValueError: I/O operation on closed file` instead."
+    ),
+    known_problems=(
+        "The method is followed through its summary, one class of the same module at a "
+        "time. A method that guards with a separate flag (`if self._closed: raise ...`) "
+        "while `close()` leaves the pointer in place is still reported; guard on the "
+        "attribute itself (cleared to None) instead. Uses in a method with no caller after "
+        "`close()` are not reported: the bug needs the call."
+    ),
+    example=(
+        "hist = History()\n"
+        "hist.close()        # releases hist._h, keeps the pointer\n"
+        "return hist.last()  # OWN402: last() passes hist._h to C"
+    ),
+    use_instead=(
+        "def close(self):\n"
+        "    h, self._h = self._h, None\n"
+        "    if h:\n"
+        "        lib.stack_destroy(h)\n"
+        "\n"
+        "def last(self):\n"
+        "    if self._h is None:\n"
+        "        raise ValueError(\"history is closed\")\n"
+        "    return lib.stack_peek(self._h)"
+    ),
+    invalid=(
+        _LIBC + '''
+class Buffer:
+    def __init__(self, n):
+        self._p = libc.malloc(n)
+
+    def fill(self, byte):
+        libc.memset(self._p, byte, 8)
+
+    def close(self):
+        libc.free(self._p)
+
+
+def use():
+    b = Buffer(8)
+    b.close()
+    b.fill(0)  # expect: OWN402:5
+''',
+    ),
+    valid=(
+        _LIBC + '''
+class Buffer:
+    def __init__(self, n):
+        self._p = libc.malloc(n)
+
+    def fill(self, byte):
+        if self._p is None:
+            raise ValueError("closed")
+        libc.memset(self._p, byte, 8)
+
+    def close(self):
+        p, self._p = self._p, None
+        if p:
+            libc.free(p)
+
+
+def use():
+    b = Buffer(8)
+    b.fill(1)
+    b.close()
+    b.close()
+''',
+    ),
+    references=(
+        "https://docs.python.org/3/library/io.html#io.IOBase.close",
+        "https://cwe.mitre.org/data/definitions/416.html",
+    ),
+)
+
+RULES = (OWN401, OWN402)
