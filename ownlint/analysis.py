@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import cfg, classes, facts as facts_mod, flow, lowering, prefilter
 from .packs import Contracts
-from .types import Finding, LazySpan, Span, concrete
+from .types import Finding, LazySpan, Returns, Span, concrete
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 # Deep nesting needs deeply nested brackets, a long line or many continuation lines; only
@@ -154,7 +154,8 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
         """The empty span just after `node` (where a function falls off its end)."""
         return LazySpan((order.get(id(node), -1), 1), lambda: positions.span(node, end=True))
 
-    facts = facts_mod.collect(module, contracts.loaders)
+    factories = {qual: c.manages for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
+    facts = facts_mod.collect(module, contracts.loaders, factories)
     order = facts.order
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)

@@ -34,15 +34,16 @@ def check(path: str, cls: str, methods: dict[str, MethodSummary], has_bases: boo
                 f"without clearing it: after `{closer}()` the destructor releases it again",
                 related,
             ))
-    managed = {attr: span for summary in methods.values() for attr, span in summary.managed}
+    managed = {attr: (span, call) for summary in methods.values() for attr, span, call in summary.managed}
     for name, summary in sorted(methods.items()):
         for attr, span in summary.release_sites:
-            if attr in managed:
+            if attr in managed and attr not in summary.detached:  # detaching first makes it legal
+                where, call = managed[attr]
                 findings.append(Finding(
                     "OWN105", path, span,
-                    f"`self.{attr}` is managed by the garbage collector (ffi.gc); releasing it by hand in "
+                    f"`self.{attr}` is managed by the garbage collector (`{call}`); releasing it by hand in "
                     f"`{cls}.{name}()` frees it twice",
-                    (Related(path, managed[attr], "wrapped by ffi.gc here"),),
+                    (Related(path, where, f"handed to `{call}` here"),),
                 ))
     return findings
 
@@ -54,7 +55,7 @@ def _unreleased(path: str, cls: str, methods: dict[str, MethodSummary], has_base
     handled = set()
     for summary in methods.values():
         handled |= {attr for attr, _ in summary.release_sites}
-        handled |= {attr for attr, _ in summary.managed}
+        handled |= {attr for attr, _, _ in summary.managed}
         handled |= summary.escaped
     findings = []
     for _, summary in sorted(methods.items()):

@@ -39,6 +39,17 @@ class Use:
 
 
 @dataclass(frozen=True)
+class View:
+    """`target` is a raw pointer to what `source` holds (ffi.cast, ctypes.addressof): the
+    same value for C memory, but for Python-owned memory a pointer that does not keep it alive."""
+
+    target: str
+    source: str
+    span: Span
+    call: str
+
+
+@dataclass(frozen=True)
 class Release:
     key: str
     span: Span
@@ -134,4 +145,4 @@ class ScopeExit:
     scope: str
 
 
-Event = Union[Acquire, Use, Release, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]
+Event = Union[Acquire, View, Use, Release, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]

@@ -56,6 +56,7 @@ class Facts:
     classes: set = field(default_factory=set)  # classes defined in this module
     prototypes: set = field(default_factory=set)  # names bound to CFUNCTYPE(...) and the like
     order: dict = field(default_factory=dict)  # id(node) -> its index in a pre-order traversal
+    finalizers: dict = field(default_factory=dict)  # `f` / `self._f` -> the expression its finalizer releases
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
 
@@ -141,9 +142,10 @@ def _dotted(node: cst.BaseExpression) -> Optional[str]:
 class _Collector:
     """The one traversal (nodes.walk) that collects a module's facts."""
 
-    def __init__(self, loaders: Loaders, facts: Facts) -> None:
+    def __init__(self, loaders: Loaders, facts: Facts, finalizer_factories: dict) -> None:
         self.loaders = loaders
         self.facts = facts
+        self.finalizer_factories = finalizer_factories
         self.stack: list[Scope] = []
         self.class_names: list[str] = []
         self.order = facts.order
@@ -184,6 +186,7 @@ class _Collector:
 
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         facts = self.facts
+        self._finalizer(target, value)
         if isinstance(target, cst.Name):
             name = target.value
             if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:
@@ -253,6 +256,16 @@ class _Collector:
         self._self_stores(node.target)
         if node.value is not None:
             self._assign(node.target, node.value)
+
+    def _finalizer(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """`f = weakref.finalize(obj, destroy, h)`: calling `f` or `f.detach()` acts on `h`."""
+        if not (isinstance(value, cst.Call) and self.finalizer_factories):
+            return
+        index = self.finalizer_factories.get(self.facts.resolve(value.func, self.finalizer_factories))
+        name = _plain_or_self(target)
+        if index is None or name is None or len(value.args) <= index or value.args[index].star:
+            return
+        self.facts.finalizers[name] = value.args[index].value
 
     def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
@@ -332,11 +345,13 @@ class _Collector:
             self.facts.nested_loads.add(node.value)
 
 
-def collect(module: cst.Module, loaders: Loaders) -> Facts:
+def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[dict] = None) -> Facts:
+    """`finalizer_factories`: qualified name -> the argument its finalizer releases
+    (`weakref.finalize` -> 2), from the packs."""
     facts = Facts()
     module_scope = Scope("<module>", "module", module)
     facts.scopes.append(module_scope)
-    collector = _Collector(loaders, facts)
+    collector = _Collector(loaders, facts, finalizer_factories or {})
     collector.stack.append(module_scope)
     nodes.walk(module, collector, collector.enter)
     for scope in facts.scopes:
@@ -361,3 +376,12 @@ def _names_under(node: cst.CSTNode) -> set:
             names.add(current.value)
         stack.extend(nodes.children(current))
     return names
+
+
+def _plain_or_self(target: cst.BaseExpression) -> Optional[str]:
+    """`f` or `self.f` as text; None for any other target."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        return f"self.{target.attr.value}"
+    return None

@@ -117,7 +117,8 @@ class Interpreter:
         self.attr_managed: set = set()
         self.attr_escaped: set = set()
         self.attr_acquired: set = set()
-        self.managed_at: dict = {}  # value id -> the ffi.gc call that manages it
+        self.managed_at: dict = {}  # value id -> (span, call) of the ffi.gc / weakref.finalize that manages it
+        self.attr_detached: set = set()  # attributes whose finalizer this scope detaches
         self.infeasible = False
 
     # --- helpers ----------------------------------------------------------------------
@@ -230,11 +231,12 @@ class Interpreter:
             if holder not in store.vals or not self._referenced(store, holder):
                 continue
             site = self._site(vid)
+            code = "OWN304" if site is not None and site.family == "buffer" else "OWN303"
             what = f"the memory from `{site.call}`" if site else "the memory"
             when = "right after this statement" if kind == "temp" else f"when its last reference goes (line {span.line})"
             related = [] if kind == "temp" else [(span, "its last reference goes here")]
             self._report(
-                "OWN303", where,
+                code, where,
                 f"{what} is stored here only as a raw pointer; nothing keeps it alive, so it is freed "
                 f"{when} and the pointer dangles",
                 related + self._acquired_note(vid),
@@ -267,6 +269,25 @@ class Interpreter:
 
     def run(self, store: Store, event) -> None:
         getattr(self, "_" + type(event).__name__.lower())(store, event)
+
+    def _view(self, store: Store, ev: E.View) -> None:
+        """A raw pointer into Python-owned memory is a new, borrowed value that the memory
+        is pinned into (its death while the view lives is OWN303/OWN304); any other value
+        is simply aliased."""
+        sources = store.env.get(ev.source, frozenset())
+        python = frozenset(v for v in sources if v in store.vals and State.PYOWNED in store.vals[v].states)
+        targets = set(sources - python)
+        if python:
+            vid = (ev.span, 0)
+            if vid in store.vals and self._referenced(store, vid):
+                self._rename(store, vid)
+            store.vals[vid] = VState(frozenset({State.BORROWED}), owners=python)
+            for owner in sorted(python, key=repr):
+                ostate = store.vals[owner]
+                store.vals[owner] = replace(ostate, pinned=ostate.pinned | {(vid, ev.span, None)})
+            targets.add(vid)
+        self._unbind(store, ev.target, "rebind", ev.span)
+        store.env[ev.target] = frozenset(targets)
 
     def _acquire(self, store: Store, ev: E.Acquire) -> None:
         vid = (ev.site, 0)
@@ -374,7 +395,10 @@ class Interpreter:
         for vid in sorted(self._lazy(store, ev.key), key=repr):
             vstate = store.vals.get(vid)
             problems = self._step(store, vid, Ev.DETACH if ev.detach else Ev.MANAGE, ev.span)
-            self.managed_at.setdefault(vid, ev.span)
+            if not ev.detach:
+                self.managed_at.setdefault(vid, (ev.span, ev.call))
+            elif self.reporting and _entry_attr(vid):
+                self.attr_detached.add(_entry_attr(vid))
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate, how="wrapped again")
 
     def _escape(self, store: Store, ev: E.Escape) -> None:
@@ -474,7 +498,7 @@ class Interpreter:
                     if vid == (("param", key), 0) and State.RELEASED in states:
                         self.attr_releases.add(attr)
                     if State.MANAGED in states and vid in self.managed_at:
-                        self.attr_managed.add((attr, self.managed_at[vid]))
+                        self.attr_managed.add((attr, *self.managed_at[vid]))
                     site = self.deaths.sites.get(vid[0])
                     if site is not None and site.state in (State.OWNED, State.MAYBE) and State.ESCAPED in states:
                         self.attr_acquired.add((attr, site.span, site.call))
@@ -512,7 +536,8 @@ class Interpreter:
                              self._acquired_note(vid))
             elif code == "OWN105":
                 action = "wrapping it again with" if how == "wrapped again" else "releasing it with"
-                self._report(code, span, f"{name} is managed by the garbage collector (ffi.gc); "
+                manager = self.managed_at.get(vid, (None, "ffi.gc"))[1]
+                self._report(code, span, f"{name} is managed by the garbage collector (`{manager}`); "
                              f"{action} `{what}` frees it twice", self._acquired_note(vid))
             elif code == "OWN107":
                 self._report(code, span, f"{name} is {how or f'passed to `{what}`'} after ownership was handed over{when}",
@@ -580,6 +605,7 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         release_sites=tuple(sorted(interp.attr_release_sites)),
         use_sites=tuple(sorted(interp.attr_use_sites)),
         managed=tuple(sorted(interp.attr_managed)),
+        detached=frozenset(interp.attr_detached),
         acquired=tuple(sorted(interp.attr_acquired)),
         escaped=frozenset(interp.attr_escaped),
     )

@@ -177,6 +177,25 @@ class Lowerer:
             return self.facts.resolve(func.func, prototypes) in prototypes
         return False
 
+    def _finalizer_call(self, node: cst.Call) -> bool:
+        """`f()` releases what the finalizer `f` manages (once, legally); `f.detach()` hands it
+        back to the program. Whether the call was one of these."""
+        func = node.func
+        detach = isinstance(func, cst.Attribute) and func.attr.value == "detach"
+        target = func.value if detach else func
+        name = target.value if isinstance(target, cst.Name) else (
+            f"self.{target.attr.value}" if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+            and target.value.value == "self" else None)
+        managed = self.facts.finalizers.get(name) if name is not None else None
+        if managed is None or (not detach and node.args):
+            return False
+        key = self.key(managed)
+        if key is not None:
+            span = self.span_of(node)
+            text = self.code_of(func)
+            self.out.append(E.Manage(key, span, text, True) if detach else E.Release(key, span, f"{text}()", "python", True))
+        return True
+
     def _call(self, node: cst.Call) -> Optional[str]:
         if self._is_prototype(node.func) and len(node.args) == 1 and not isinstance(node.args[0].value, cst.SimpleString):
             # PROTO(python_function) wraps a Python callable for C (PROTO(("name", lib)) is a prototype).
@@ -185,6 +204,8 @@ class Lowerer:
             target = self._temp()
             self.out.append(E.Acquire(target, self.span_of(node), State.CALLBACK, "", self.code_of(node.func)))
             return target
+        if self._finalizer_call(node):
+            return None
         callee = self.resolve(node.func)
         func_key = self.ev(node.func) if not callee.library else None
         span = self.span_of(node)
@@ -277,7 +298,12 @@ class Lowerer:
         if contract.out is not None:
             return self._out_parameter(node, callee, contract, args, span)
         if returns is Returns.ALIAS:
-            return keys.get(contract.alias_of)
+            source = keys.get(contract.alias_of)
+            if contract.weak and source is not None:
+                target = self._temp()
+                self.out.append(E.View(target, source, span, callee.text))
+                return target
+            return source
         state = _ACQUIRED_STATE.get(returns)
         if state is None:
             return None

@@ -24,7 +24,7 @@ from .types import (
     Returns,
 )
 
-SHIPPED_DEFAULTS = ("python", "ctypes", "cffi", "libc")
+SHIPPED_DEFAULTS = ("python", "ctypes", "cffi", "libc", "weakref")
 
 _TOP_KEYS = {"pack", "library", "families", "functions", "loaders"}
 _PACK_KEYS = {"name": str, "description": str, "extends": list}
@@ -41,7 +41,7 @@ _LOADER_KEYS = {
 _INDEX_KEYS = ("owner", "alias_of", "out", "releases", "manages", "destructor", "reallocates", "holder")
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores")
 _FUNCTION_KEYS = {
-    "returns", "family", "out_family", "may_fail", "success", "idempotent", "doc",
+    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "doc",
     *_INDEX_KEYS, *_INDEX_LIST_KEYS,
 }
 
@@ -121,8 +121,9 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
     for key in ("family", "out_family"):
         if key in table:
             fields[key] = _expect(doc, table[key], str, *where, key)
-    if "idempotent" in table:
-        fields["idempotent"] = _expect(doc, table["idempotent"], bool, *where, "idempotent")
+    for key in ("idempotent", "weak"):
+        if key in table:
+            fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
         values = _expect(doc, table["success"], list, *where, "success")
         for item in values:
@@ -142,6 +143,10 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         raise doc.error('`returns = "borrowed"` needs `owner`, the argument that owns the result', *where)
     if returns is Returns.ALIAS and contract.alias_of is None:
         raise doc.error('`returns = "alias"` needs `alias_of`, the argument the result points to', *where)
+    if contract.weak and returns is not Returns.ALIAS:
+        raise doc.error('`weak = true` describes an alias: it needs `returns = "alias"`', *where, "weak")
+    if returns is Returns.FINALIZER and contract.manages is None:
+        raise doc.error('`returns = "finalizer"` needs `manages`, the argument the finalizer releases', *where)
     if contract.may_fail is MayFail.STATUS and returns is not Returns.STATUS:
         raise doc.error('`may_fail = "status"` needs `returns = "status"`', *where, "may_fail")
     if contract.out is not None and returns not in (Returns.STATUS, Returns.NOTHING):

@@ -152,6 +152,7 @@ class Returns(enum.Enum):
     STATUS = "status"  # a status code; see `success`
     CALLBACK = "callback"  # a Python callable C can call (ffi.callback); must stay alive while C keeps it
     HANDLE = "handle"  # a void* standing for a Python object (ffi.new_handle); the same
+    FINALIZER = "finalizer"  # weakref.finalize: calling it releases the managed argument once; .detach() undoes it
 
 
 class MayFail(enum.Enum):
@@ -178,6 +179,7 @@ class Contract:
     out: Optional[int] = None
     releases: Optional[int] = None
     idempotent: bool = False
+    weak: bool = False  # an alias that does not keep Python-owned memory alive (ffi.cast, ctypes.addressof)
     takes: tuple[int, ...] = ()
     keeps: tuple[int, ...] = ()
     holder: Optional[int] = None  # the argument that keeps them; releasing it lets them go
@@ -273,6 +275,7 @@ class MethodSummary:
     uses: frozenset[str] = frozenset()
     release_sites: tuple[tuple[str, Span], ...] = ()  # every release of an incoming attribute
     use_sites: tuple[tuple[str, Span], ...] = ()  # every use of an incoming attribute
-    managed: tuple[tuple[str, Span], ...] = ()  # attributes holding an ffi.gc value at return
+    managed: tuple[tuple[str, Span, str], ...] = ()  # (attribute, where, `ffi.gc`/`weakref.finalize`) managed at return
+    detached: frozenset[str] = frozenset()  # attributes whose finalizer is detached (`f.detach()`)
     acquired: tuple[tuple[str, Span, str], ...] = ()  # (attribute, site, call) owned values stored on self
     escaped: frozenset[str] = frozenset()  # attributes handed to code ownlint cannot see

@@ -144,15 +144,17 @@ OWN303 = Rule(
     summary="A raw pointer into Python-owned memory outlives the object that owns the memory.",
     fix="Keep the owning object (the ffi.new result) in a variable, list or attribute while C uses it.",
     what=(
-        "Reports an `ffi.new(...)` (or other Python-owned) object that is stored only as a raw "
-        "pointer, into a field of C memory (`opts.name = ffi.new(...)`) or into an array "
-        "initializer (`ffi.new(\"char *[]\", [ffi.new(...)])`), and then dies while the "
-        "memory that points to it is still in use."
+        "Reports an `ffi.new(...)` (or other Python-owned) object that is kept only as a raw "
+        "pointer: stored into a field of C memory (`opts.name = ffi.new(...)`) or an array "
+        "initializer (`ffi.new(\"char *[]\", [ffi.new(...)])`), cast (`ffi.cast(T, ffi.new(...))`), "
+        "or turned into an address (`ctypes.addressof(create_string_buffer(...))`), and that "
+        "then dies while the pointer is still in use."
     ),
     why=(
         "cffi frees `ffi.new` memory as soon as the returned object is garbage: assigning it "
-        "to a struct field copies the pointer, not the ownership. The struct then points "
-        "to freed memory, and C reads garbage (or crashes) when it follows the field."
+        "to a struct field copies the pointer, not the ownership, and the result of "
+        "`ffi.cast` does not keep its argument alive either. The pointer then refers to freed "
+        "memory, and C reads garbage (or crashes) when it follows it."
     ),
     known_problems=(
         "Only stores into tracked C memory (an `ffi.new` struct, an acquired pointer) are "
@@ -181,6 +183,24 @@ def describe(suffix):
 def run():
     argv = ffi.new("char *[]", [ffi.new("char[]", b"run")])  # expect: OWN303:12
     return lib.run(argv)
+
+
+def count():
+    p = ffi.cast("int *", ffi.new("int[]", 4))  # expect: OWN303:9
+    return lib.count(p)
+
+
+import ctypes
+
+
+class Opts(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p)]
+
+
+def named():
+    opts = Opts()
+    opts.name = ctypes.addressof(ctypes.create_string_buffer(b"x", 8))  # expect: OWN303:17
+    return opts
 ''',
     ),
     valid=(
@@ -209,9 +229,82 @@ class Options:
         self._suffix = ffi.new("char[]", suffix)
         self.opts = ffi.new("struct opts *")
         self.opts.suffix = self._suffix
+
+
+def count():
+    keep = ffi.new("int[]", 4)
+    p = ffi.cast("int *", keep)
+    return lib.count(p)
+
+
+def count_inline():
+    return lib.count(ffi.cast("int *", ffi.new("int[]", 4)))
+
+
+def owned():
+    s = lib.stack_create(4)
+    lib.stack_destroy(ffi.cast("Stack *", s))
 ''',
     ),
     references=("https://cffi.readthedocs.io/en/stable/using.html#working-with-pointers-structures-and-arrays",),
 )
 
-RULES = (OWN301, OWN302, OWN303)
+OWN304 = Rule(
+    code="OWN304",
+    name="buffer-not-kept-alive",
+    summary="A pointer from `ffi.from_buffer` outlives the buffer view that keeps the memory alive.",
+    fix="Keep the `ffi.from_buffer(...)` object in a variable while C uses its memory; release it with ffi.release.",
+    what=(
+        "Reports an `ffi.from_buffer(obj)` view that is kept only as a raw pointer (cast, "
+        "or stored into C memory) and dies while that pointer is still in use."
+    ),
+    why=(
+        "The cdata that `ffi.from_buffer` returns is what keeps `obj` (and its buffer export) "
+        "alive and locked. Once it is garbage, a temporary `obj` is freed, and a `bytearray` "
+        "may be resized and moved: the pointer C holds now refers to freed memory."
+    ),
+    known_problems=(
+        "ctypes' `from_buffer` class methods are not followed, nor a resize of the object "
+        "while the view lives. As for OWN303, only stores into tracked C memory are checked."
+    ),
+    example="p = ffi.cast(\"char *\", ffi.from_buffer(bytearray(64)))  # OWN304",
+    use_instead=(
+        "view = ffi.from_buffer(data)\n"
+        "p = ffi.cast(\"char *\", view)\n"
+        "lib.fill(p, len(data))\n"
+        "ffi.release(view)"
+    ),
+    invalid=(
+        '''from cffi import FFI
+
+ffi = FFI()
+lib = ffi.dlopen("libfill.so")
+
+
+def fill():
+    p = ffi.cast("char *", ffi.from_buffer(bytearray(64)))  # expect: OWN304:9
+    return lib.fill(p, 64)
+''',
+    ),
+    valid=(
+        '''from cffi import FFI
+
+ffi = FFI()
+lib = ffi.dlopen("libfill.so")
+
+
+def fill(data):
+    view = ffi.from_buffer(data)
+    p = ffi.cast("char *", view)
+    lib.fill(p, len(data))
+    ffi.release(view)
+
+
+def fill_inline(data):
+    return lib.fill(ffi.from_buffer(data), len(data))
+''',
+    ),
+    references=("https://cffi.readthedocs.io/en/stable/ref.html#ffi-buffer-ffi-from-buffer",),
+)
+
+RULES = (OWN301, OWN302, OWN303, OWN304)
