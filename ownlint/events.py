@@ -36,6 +36,7 @@ class Use:
     how: str  # "passed to lib.stack_push", "indexed", ...
     method: str = ""  # a use inside this method, seen through its summary (`hist.last()`)
     inside: tuple = ()  # where the method uses it
+    passed: bool = False  # handed to a call (which may follow the pointers inside it)
 
 
 @dataclass(frozen=True)

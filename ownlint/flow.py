@@ -39,6 +39,7 @@ class VState:
     realloc_of: frozenset = frozenset()  # value ids realloc may have released
     holders: frozenset = frozenset()  # (holder value id or None, call, span) that keep this value
     pinned: frozenset = frozenset()  # (value id, span, field): C memory that stores a raw pointer to this
+    dangling: frozenset = frozenset()  # (field, store span, owner site, kind, death span): freed memory it points to
 
     def join(self, other: "VState") -> "VState":
         return VState(
@@ -48,6 +49,7 @@ class VState:
             self.realloc_of | other.realloc_of,
             self.holders | other.holders,
             self.pinned | other.pinned,
+            self.dangling | other.dangling,
         )
 
 
@@ -226,22 +228,33 @@ class Interpreter:
             self.deaths.leaks.setdefault(vid[0], []).append((kind, span))
 
     def _dropped_owner(self, store: Store, vid: Vid, vstate: VState, kind: str, span: Span) -> None:
-        """OWN303: Python-owned memory died while C memory that points to it is still in use."""
-        for holder, where, _field in sorted(vstate.pinned, key=repr):
+        """Python-owned memory died while C memory (or a raw pointer) that points to it lives
+        on: that holder now dangles. It is reported when the holder is next handed to a call
+        or escapes (OWN303/OWN304), not if the field is overwritten first or it dies unused."""
+        for holder, where, slot in sorted(vstate.pinned, key=repr):
             if holder not in store.vals or not self._referenced(store, holder):
                 continue
-            site = self._site(vid)
+            hstate = store.vals[holder]
+            store.vals[holder] = replace(hstate, dangling=hstate.dangling | {(slot, where, vid[0], kind, span)})
+
+    def _report_dangling(self, store: Store, holder: Vid, used: Span) -> None:
+        hstate = store.vals.get(holder)
+        if hstate is None or not hstate.dangling:
+            return
+        for _field, where, site_key, kind, span in sorted(hstate.dangling, key=repr):
+            site = self.deaths.sites.get(site_key)
             code = "OWN304" if site is not None and site.family == "buffer" else "OWN303"
             what = f"the memory from `{site.call}`" if site else "the memory"
             when = "right after this statement" if kind == "temp" else f"when its last reference goes (line {span.line})"
             related = [] if kind == "temp" else [(span, "its last reference goes here")]
+            acquired = [(site.span, f"acquired here by `{site.call}`")] if site is not None else []
             self._report(
                 code, where,
                 f"{what} is stored here only as a raw pointer; nothing keeps it alive, so it is freed "
                 f"{when} and the pointer dangles",
-                related + self._acquired_note(vid),
+                related + [(used, "the dangling pointer is used here")] + acquired,
             )
-            return
+        store.vals[holder] = replace(hstate, dangling=frozenset())
 
     def _is_c_memory(self, store: Store, key: Optional[str]) -> frozenset:
         vids = store.env.get(key, frozenset()) if key else frozenset()
@@ -257,6 +270,10 @@ class Interpreter:
                 stale = frozenset(p for p in ostate.pinned if p[2] == field and p[0] in holders)
                 if stale:
                     store.vals[other] = replace(ostate, pinned=ostate.pinned - stale)
+            for holder in holders:  # the field no longer points to freed memory
+                hstate = store.vals[holder]
+                if any(d[0] == field for d in hstate.dangling):
+                    store.vals[holder] = replace(hstate, dangling=frozenset(d for d in hstate.dangling if d[0] != field))
         pinned = set()
         for vid in vids:
             vstate = store.vals.get(vid)
@@ -323,6 +340,8 @@ class Interpreter:
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
+            if ev.passed:
+                self._report_dangling(store, vid, ev.span)
             problems = self._step(store, vid, Ev.METHOD_USE if ev.method else Ev.USE, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
             if State.BORROWED in vstate.states:
@@ -411,6 +430,7 @@ class Interpreter:
                         self.attr_escaped.add(_entry_attr(vid))
         for key in keys:
             for vid in sorted(store.env.get(key, frozenset()), key=repr):
+                self._report_dangling(store, vid, ev.span)  # returned or stored with a dangling field
                 self._step(store, vid, Ev.ESCAPE, ev.span)
         for key in keys[1:]:
             store.env.pop(key, None)

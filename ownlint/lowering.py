@@ -232,11 +232,11 @@ class Lowerer:
             # An unknown callee may keep or release what it is given: let it escape.
             for _, arg, key in positional:
                 if key is not None:
-                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
                     self.out.append(E.Escape(key, span))
             for arg, key in keyword:
                 if key is not None:
-                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
                     self.out.append(E.Escape(key, span))
             if callee.method is not None:
                 self._method_effects(node, callee, span)
@@ -247,11 +247,11 @@ class Lowerer:
             return None
         for arg, key in keyword:
             if key is not None:
-                self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+                self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
         if contract is None:
             for _, arg, key in positional:
                 if key is not None:
-                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`"))
+                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
             return None
         result = self._apply_contract(node, callee, contract, positional, span)
         if result is not None:
@@ -289,7 +289,7 @@ class Lowerer:
             elif index == contract.out or index == contract.reallocates:
                 continue
             else:
-                self.out.append(E.Use(key, where, f"passed to `{callee.text}`"))
+                self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True))
         holder = keys.get(contract.holder) if contract.holder is not None else None
         for index in contract.keeps:
             # Also for untracked arguments (None): registering again lets the old ones go.
