@@ -246,7 +246,11 @@ def owned():
     lib.stack_destroy(ffi.cast("Stack *", s))
 ''',
     ),
-    references=("https://cffi.readthedocs.io/en/stable/using.html#working-with-pointers-structures-and-arrays",),
+    references=(
+        "https://cffi.readthedocs.io/en/stable/using.html#working-with-pointers-structures-and-arrays",
+        "https://cffi.readthedocs.io/en/stable/ref.html#ffi-cast",
+        "https://docs.python.org/3/library/ctypes.html#ctypes.addressof",
+    ),
 )
 
 OWN304 = Rule(

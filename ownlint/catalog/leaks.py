@@ -329,7 +329,10 @@ class Buffer:
         self.ptr = ffi.gc(libc.malloc(n), libc.free)
 ''',
     ),
-    references=("https://docs.python.org/3/library/weakref.html#weakref.finalize",),
+    references=(
+        "https://docs.python.org/3/library/weakref.html#weakref.finalize",
+        "https://cffi.readthedocs.io/en/stable/ref.html#ffi-gc",
+    ),
 )
 
 RULES = (OWN201, OWN202, OWN203, OWN204, OWN205)

@@ -83,7 +83,10 @@ class Buffer:
         self.close()
 ''',
     ),
-    references=("https://docs.python.org/3/reference/datamodel.html#object.__del__",),
+    references=(
+        "https://docs.python.org/3/reference/datamodel.html#object.__del__",
+        "https://cffi.readthedocs.io/en/stable/ref.html#ffi-gc",
+    ),
 )
 
 OWN402 = Rule(
@@ -170,6 +173,7 @@ def use():
 ''',
     ),
     references=(
+        "https://cffi.readthedocs.io/en/stable/ref.html#ffi-release-and-the-context-manager",
         "https://docs.python.org/3/library/io.html#io.IOBase.close",
         "https://cwe.mitre.org/data/definitions/416.html",
     ),

@@ -284,7 +284,7 @@ def early():
     ffi.release(p)
 ''',
     ),
-    references=(_CFFI_DOCS + "#ffi-gc",),
+    references=(_CFFI_DOCS + "#ffi-gc", "https://docs.python.org/3/library/weakref.html#weakref.finalize"),
 )
 
 OWN106 = Rule(
