@@ -27,6 +27,7 @@ _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _DEEP_BRACKETS = 200  # CPython's limit; strings and comments count here, so CPython confirms
 _NOT_BRACKETS = re.compile(r"[^][(){}]+")
 _LONG_LINE = 1000
+ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
 _MANY_CONTINUATIONS = 100
 
 
@@ -170,15 +171,16 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
     # of its methods is, since its checks need every method's summary.
     scopes = _touching_ffi(facts, contracts)
-    # First what each method does to `self` (its summary); then everything, with method
-    # calls on known instances replaced by their summaries.
-    # Two rounds, so that a method delegating to another (`__exit__` calling `self.close()`)
-    # sees what the other does; deeper delegation chains are not followed. A round whose
-    # summaries equal its inputs is final, and its findings are kept.
-    methods = [s for s in scopes if s.kind == "function" and s.cls]
+    # First what each function and method does (its summary: to `self`, to its parameters,
+    # what it returns); then everything, with calls of them replaced by their summaries.
+    # Each round lets summaries see one more level of wrapping (`__exit__` calling
+    # `self.close()`, `make()` calling `_create()`); after ROUNDS, deeper chains are not
+    # followed. A round whose summaries equal its inputs is final, and its findings are kept.
+    top = {id(s) for s in module_scope.nested if s.kind == "function"}
+    methods = [s for s in scopes if s.kind == "function" and (s.cls or id(s) in top)]
     summaries: dict = {}
     results: dict = {}
-    for _ in range(2):
+    for _ in range(ROUNDS):
         results = {(s.cls, s.node.name.value): run(s, summaries) for s in methods}
         previous, summaries = summaries, {key: result[1] for key, result in results.items()}
         if summaries == previous:
@@ -186,13 +188,15 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     else:
         results = {}
     findings: list[Finding] = []
+    summarised = {id(s) for s in methods}
     for scope in scopes:
-        key = (scope.cls, scope.node.name.value) if scope in methods else None
+        key = (scope.cls, scope.node.name.value) if id(scope) in summarised else None
         findings.extend(results[key][0] if key in results else run(scope, summaries)[0])
     by_class: dict[str, dict] = {}
     for (cls, name), summary in summaries.items():
         by_class.setdefault(cls, {})[name] = summary
     bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
+    by_class.pop("", None)  # module-level functions
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
     return _with_symbols(_concrete(findings), facts.scopes, span_of)
@@ -217,7 +221,9 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
     words |= {local for local, qual in facts.imports.items() if qual.split(".")[0] in roots}
     words |= {qual.rsplit(".", 1)[1] for qual in contracts.module_functions if qual.rsplit(".", 1)[0] in facts.star_modules}
     chosen = {id(scope) for scope in facts.scopes if scope.names & words}
+    top = {id(s): s.node.name.value for s in facts.scopes[0].nested if s.kind == "function"}
     while True:
+        wrappers = {name for sid, name in top.items() if sid in chosen}  # functions that may have summaries
         stored: dict[str, set] = {}  # class -> attributes its analysed methods store
         touched: dict[str, set] = {}  # class -> attributes (and methods) they read or write
         methods: dict[str, set] = {}  # class -> its analysed methods
@@ -230,6 +236,7 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
             id(scope) for scope in facts.scopes
             if id(scope) not in chosen and (
                 scope.names & set(methods)  # uses an analysed class
+                or scope.names & wrappers  # calls an analysed function of the module
                 or scope.cls in methods and (
                     scope.self_attrs & (stored[scope.cls] | methods[scope.cls])
                     or scope.self_stores & touched[scope.cls]

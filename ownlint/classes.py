@@ -8,12 +8,12 @@ OWN205: an attribute that holds an owned value is released by no method at all.
 
 from __future__ import annotations
 
-from .types import Finding, MethodSummary, Related
+from .types import Finding, Summary, Related
 
 DESTRUCTOR = "__del__"
 
 
-def check(path: str, cls: str, methods: dict[str, MethodSummary], has_bases: bool) -> list[Finding]:
+def check(path: str, cls: str, methods: dict[str, Summary], has_bases: bool) -> list[Finding]:
     findings: list[Finding] = []
     findings.extend(_unreleased(path, cls, methods, has_bases))
     destructor = methods.get(DESTRUCTOR)
@@ -48,7 +48,7 @@ def check(path: str, cls: str, methods: dict[str, MethodSummary], has_bases: boo
     return findings
 
 
-def _unreleased(path: str, cls: str, methods: dict[str, MethodSummary], has_bases: bool) -> list[Finding]:
+def _unreleased(path: str, cls: str, methods: dict[str, Summary], has_bases: bool) -> list[Finding]:
     """OWN205. A base class may release what a subclass stores: classes with bases are skipped."""
     if has_bases:
         return []

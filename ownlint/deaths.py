@@ -22,6 +22,7 @@ class Site:
     call: str
     family: str
     state: State
+    inside: tuple = ()  # (where, call) when a factory function acquired it
 
 
 @dataclass
@@ -71,6 +72,8 @@ class Deaths:
                 code = "OWN203"
                 message = f"{name} acquired by `{site.call}` leaks if an exception is raised at line {span.line}"
                 related = (Related(self.path, span, "an exception here leaks it"),)
+            if site.inside:
+                related += (Related(self.path, site.inside[0], f"`{site.inside[1]}` acquires it inside `{site.call}`"),)
             found.append(Finding(code, self.path, site.span, message, related))
         return found
 

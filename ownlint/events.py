@@ -27,6 +27,7 @@ class Acquire:
     status: Optional[str] = None  # key of the status code that says whether this worked
     success: tuple[object, ...] = ()
     realloc_of: Optional[str] = None  # key of the block that realloc may have released
+    inside: tuple = ()  # (where, call) of the acquisition inside a factory function
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Release:
     call: str
     family: str
     python: bool = False  # ffi.release: the legal early release of Python-owned memory
+    inside: tuple = ()  # (where, call) of the release inside a destroyer function
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Transfer:
 class Escape:
     key: str
     span: Span
+    returned: bool = False  # `return x`: the caller receives it (a factory's result)
 
 
 @dataclass(frozen=True)

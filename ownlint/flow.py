@@ -15,7 +15,7 @@ from typing import Optional
 from . import events as E
 from .deaths import Deaths, Site
 from .typestate import DANGLING, LEAK, Ev, State, apply
-from .types import Finding, MethodSummary, NOWHERE, Related, Span
+from .types import Finding, Summary, NOWHERE, Related, Span
 
 Vid = tuple  # (site span or ("param", key), generation 0 | 1)
 
@@ -93,6 +93,14 @@ def _entry_attr(vid: Vid) -> str:
     return ""
 
 
+def _entry_param(vid: Vid) -> str:
+    """`s` for the value parameter `s` held when the function was entered; empty otherwise."""
+    origin = vid[0]
+    if isinstance(origin, tuple) and origin[0] == "param" and "." not in origin[1] and vid[1] == 0:
+        return origin[1]
+    return ""
+
+
 def _rooted(key: str, root: str) -> bool:
     return key.startswith(root + ".") or key.startswith(root + "[")
 
@@ -104,9 +112,16 @@ def _describe(key: str, site: Optional[Site]) -> str:
 
 
 class Interpreter:
-    def __init__(self, path: str, scope: str) -> None:
+    def __init__(self, path: str, scope: str, params: tuple[str, ...] = ()) -> None:
         self.path = path
         self.scope = scope
+        self.params = params
+        # What the function does to its parameters and returns (its callers' view).
+        self.param_release: dict = {}  # name -> (where, call, family) of its first release
+        self.param_always_released: dict = {}  # name -> released at every return so far
+        self.param_used: dict = {}  # name -> where it is first passed to C
+        self.param_escaped: set = set()
+        self.returned: list = []  # (site, states) of each value a return statement hands back
         self.deaths = Deaths(path, scope)  # sites, labels, and what died: reported at the end
         self.reporting = False
         self.findings: dict = {}  # (code, span) -> Finding
@@ -122,6 +137,7 @@ class Interpreter:
         self.managed_at: dict = {}  # value id -> (span, call) of the ffi.gc / weakref.finalize that manages it
         self.attr_detached: set = set()  # attributes whose finalizer this scope detaches
         self.infeasible = False
+        self.release_inside: dict = {}  # call site -> (where, call) of the release inside the callee
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -138,13 +154,22 @@ class Interpreter:
 
     def _acquired_note(self, vid: Vid) -> list:
         site = self._site(vid)
-        return [(site.span, f"acquired here by `{site.call}`")] if site is not None else []
+        if site is None:
+            return []
+        note = [(site.span, f"acquired here by `{site.call}`")]
+        if site.inside:
+            note.append((site.inside[0], f"`{site.inside[1]}` acquires it inside `{site.call}`"))
+        return note
 
     def _released_note(self, vstate: VState) -> tuple[str, list]:
         if not vstate.released:
             return "", []
         first = min(vstate.released)
-        return f" (line {first.line})", [(first, "released here")]
+        notes = [(first, "released here")]
+        if first in self.release_inside:
+            where, call = self.release_inside[first]
+            notes.append((where, f"released inside the callee by `{call}`"))
+        return f" (line {first.line})", notes
 
     def _referenced(self, store: Store, vid: Vid) -> bool:
         return any(vid in vids for vids in store.env.values())
@@ -308,7 +333,7 @@ class Interpreter:
 
     def _acquire(self, store: Store, ev: E.Acquire) -> None:
         vid = (ev.site, 0)
-        self.deaths.sites.setdefault(ev.site, Site(ev.site, ev.call, ev.family, ev.state))
+        self.deaths.sites.setdefault(ev.site, Site(ev.site, ev.call, ev.family, ev.state, ev.inside))
         if vid in store.vals and self._referenced(store, vid):
             self._rename(store, vid)
         owners = store.env.get(ev.owner, frozenset()) if ev.owner else frozenset()
@@ -342,6 +367,8 @@ class Interpreter:
                 continue
             if ev.passed:
                 self._report_dangling(store, vid, ev.span)
+                if self.reporting and _entry_param(vid) in self.params:
+                    self.param_used.setdefault(_entry_param(vid), ev.span)
             problems = self._step(store, vid, Ev.METHOD_USE if ev.method else Ev.USE, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
             if State.BORROWED in vstate.states:
@@ -361,6 +388,11 @@ class Interpreter:
             attr = _entry_attr(vid)
             if self.reporting and attr and not ev.python:
                 self.attr_release_sites.add((attr, ev.span))
+            param = _entry_param(vid)
+            if self.reporting and param in self.params and not ev.python:
+                self.param_release.setdefault(param, (ev.span, ev.call, ev.family))
+            if ev.inside:
+                self.release_inside.setdefault(ev.span, ev.inside)
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
@@ -431,6 +463,11 @@ class Interpreter:
         for key in keys:
             for vid in sorted(store.env.get(key, frozenset()), key=repr):
                 self._report_dangling(store, vid, ev.span)  # returned or stored with a dangling field
+                if self.reporting:
+                    if _entry_param(vid) in self.params:
+                        self.param_escaped.add(_entry_param(vid))
+                    if ev.returned and key == ev.key and vid in store.vals:
+                        self.returned.append((self._site(vid), store.vals[vid].states))
                 self._step(store, vid, Ev.ESCAPE, ev.span)
         for key in keys[1:]:
             store.env.pop(key, None)
@@ -509,6 +546,13 @@ class Interpreter:
 
     def _scopeexit(self, store: Store, ev: E.ScopeExit) -> None:
         if self.reporting and ev.kind == "return":
+            for param in self.params:
+                vid = (("param", param), 0)
+                vstate = store.vals.get(vid)
+                released = vstate is not None and vstate.states == {State.RELEASED}
+                self.param_always_released[param] = self.param_always_released.get(param, True) and released
+                if any(vid in vids for key, vids in store.env.items() if key != param):
+                    self.param_escaped.add(param)  # stored on self, in a global, ...
             for key, vids in store.env.items():
                 attr = _self_attr(key)
                 if not attr:
@@ -590,7 +634,7 @@ def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
 
 def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()):
     """Fixpoint over the lowered blocks, then a reporting pass; returns (findings, summary)."""
-    interp = Interpreter(path, scope)
+    interp = Interpreter(path, scope, params)
     start = Store()
     for name in params:
         vid = (("param", name), 0)
@@ -619,7 +663,7 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
     for index in sorted(inputs):
         for _ in _flow(interp, blocks, index, inputs[index]):
             pass
-    summary = MethodSummary(
+    summary = Summary(
         releases=frozenset(interp.attr_releases),
         uses=frozenset(interp.attr_uses),
         release_sites=tuple(sorted(interp.attr_release_sites)),
@@ -628,6 +672,7 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         detached=frozenset(interp.attr_detached),
         acquired=tuple(sorted(interp.attr_acquired)),
         escaped=frozenset(interp.attr_escaped),
+        **_function_effects(interp),
     )
     return sorted(interp.findings.values(), key=Finding.sort_key) + interp.deaths.findings(), summary
 
@@ -644,3 +689,31 @@ def _flow(interp: Interpreter, blocks, index: int, entry: Store):
             interp.run(out, event)
         if not interp.infeasible:
             yield target, out
+
+
+def _function_effects(interp: Interpreter) -> dict:
+    """The parameter and result part of a Summary.
+
+    A parameter counts as released only when it is released at every return (a wrapper
+    that releases on some paths only is treated as keeping it: silence, not a guess). A
+    function is a factory when a return hands back an owned value it acquired; the
+    caller's result may be NULL (MAYBE) unless every return does."""
+    index = {name: i for i, name in enumerate(interp.params)}
+    releases = tuple(sorted(
+        (index[name], *interp.param_release[name]) for name, always in interp.param_always_released.items()
+        if always and name in interp.param_release
+    ))
+    released = {i for i, *_ in releases}
+    uses = tuple(sorted((index[n], span) for n, span in interp.param_used.items() if index[n] not in released))
+    # Released on some paths only: the caller cannot know; treat it as kept (silence).
+    sometimes = {index[n] for n in interp.param_release if index[n] not in released}
+    escapes = (frozenset(index[n] for n in interp.param_escaped) | sometimes) - released
+    owned = [(site, states) for site, states in interp.returned
+             if site is not None and site.state in (State.OWNED, State.MAYBE) and states & {State.OWNED, State.MAYBE}]
+    returns: tuple = ()
+    if owned:
+        site = min((s for s, _ in owned), key=lambda s: s.span)
+        surely = len(owned) == len(interp.returned) and all(st == {State.OWNED} for _, st in owned)
+        returns = ("owned" if surely else "maybe", site.family, site.call, site.span)
+    return {"params": interp.params, "param_releases": releases, "param_uses": uses,
+            "param_escapes": escapes, "returns": returns}

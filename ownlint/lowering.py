@@ -18,7 +18,7 @@ from . import events as E, nodes
 from .cfg import Graph, Step
 from .facts import Facts, LibraryObject, Scope
 from .packs import Contracts
-from .types import Contract, MayFail, MethodSummary, NOWHERE, ReceiverKind, Returns, Span
+from .types import Contract, MayFail, Summary, NOWHERE, ReceiverKind, Returns, Span
 from .typestate import State
 
 _ACQUIRED_STATE = {
@@ -42,7 +42,8 @@ class Callee:
     text: str
     contract: Optional[Contract] = None
     library: bool = False  # a function of a recognised FFI library (or pack module): arguments are used
-    method: Optional[MethodSummary] = None  # a method of a class of this module, by its summary
+    method: Optional[Summary] = None  # a method of a class of this module, by its summary
+    function: Optional[Summary] = None  # a function of this module, by its summary
 
 
 @dataclass
@@ -74,7 +75,7 @@ class Lowerer:
         code_of: Callable[[cst.CSTNode], str],
         summaries: Optional[dict] = None,
     ) -> None:
-        self.summaries = summaries or {}  # (class, method) -> MethodSummary
+        self.summaries = summaries or {}  # (class, method) -> Summary
         self.facts = facts
         self.contracts = contracts
         self.scope = scope
@@ -145,6 +146,9 @@ class Lowerer:
                 library, name = alias
                 contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library))
                 return Callee(text, contract, True)
+            summary = self.summaries.get(("", func.value))
+            if summary is not None and func.value not in self.scope.params:
+                return Callee(text, function=summary)
         qual = facts.resolve(func, self.module_functions)
         if qual is None and isinstance(func, cst.Name) and not (
             func.value in self.scope.params or func.value in facts.libraries
@@ -228,6 +232,9 @@ class Lowerer:
                 keyword.append((arg, key))
             else:
                 positional.append((len(positional), arg, key))
+        summary = callee.function or callee.method
+        if summary is not None:
+            return self._summarised_call(node, callee, summary, positional, keyword, span)
         if not callee.library:
             # An unknown callee may keep or release what it is given: let it escape.
             for _, arg, key in positional:
@@ -259,10 +266,42 @@ class Lowerer:
                 self.out.append(E.Pin(result, key, span))
         return result
 
+    def _summarised_call(self, node: cst.Call, callee: Callee, summary: Summary, positional, keyword,
+                         span: Span) -> Optional[str]:
+        """A call of a function or method of this module, through its summary: what it
+        releases, uses or keeps of each argument, and whether it returns an owned value."""
+        offset = 1 if callee.method is not None else 0  # `self` is the receiver
+        params = summary.params
+        releases = {i: (where, call, family) for i, where, call, family in summary.param_releases}
+        bound = [(offset + i, arg, key) for i, arg, key in positional]
+        for arg, key in keyword:
+            name = arg.keyword.value if arg.keyword is not None else None
+            bound.append((params.index(name) if name in params else -1, arg, key))
+        for index, arg, key in bound:
+            if key is None:
+                continue
+            if arg.star or index < 0 or index >= len(params) or index in summary.param_escapes:
+                self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
+                self.out.append(E.Escape(key, span))
+            elif index in releases:
+                where, call, family = releases[index]
+                self.out.append(E.Release(key, span, callee.text, family, inside=(where, call)))
+            else:
+                self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
+        if callee.method is not None:
+            self._method_effects(node, callee, span)
+        if not summary.returns:
+            return None
+        state, family, call, where = summary.returns
+        target = self._temp()
+        self.out.append(E.Acquire(target, span, State.OWNED if state == "owned" else State.MAYBE, family,
+                                  callee.text, inside=(where, call)))
+        return target
+
     def _method_effects(self, node: cst.Call, callee: Callee, span: Span) -> None:
         self._summary_effects(self.key(node.func.value), callee.method, f"{callee.text}()", span)
 
-    def _summary_effects(self, receiver: str, summary: MethodSummary, text: str, span: Span) -> None:
+    def _summary_effects(self, receiver: str, summary: Summary, text: str, span: Span) -> None:
         """What a method does to the receiver's attributes, from its summary."""
         for attr in sorted(summary.uses - summary.releases):
             inside = tuple(site for name, site in summary.use_sites if name == attr)
@@ -533,7 +572,9 @@ class Lowerer:
                 self.out.append(E.Bind(key, None, span))
         elif isinstance(node, cst.Return):
             if node.value is not None:
-                self._escape_expr(node.value)
+                key = self.ev(node.value)
+                if key is not None:
+                    self.out.append(E.Escape(key, self.span_of(node.value), returned=True))
         elif isinstance(node, cst.Raise):
             if node.exc is not None:
                 self._escape_expr(node.exc)

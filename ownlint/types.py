@@ -264,11 +264,13 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class MethodSummary:
-    """What one method does to `self`'s attributes, as seen by its callers.
+class Summary:
+    """What one function or method does, as seen by its callers: to `self`'s attributes
+    (methods), to its parameters, and what it returns.
 
     `releases`: attributes released on some path and still holding the released
     value when the method returns (not cleared: calling again releases them again).
+    Parameters are named by position in `params` (a method's includes `self`).
     """
 
     releases: frozenset[str] = frozenset()
@@ -279,3 +281,13 @@ class MethodSummary:
     detached: frozenset[str] = frozenset()  # attributes whose finalizer is detached (`f.detach()`)
     acquired: tuple[tuple[str, Span, str], ...] = ()  # (attribute, site, call) owned values stored on self
     escaped: frozenset[str] = frozenset()  # attributes handed to code ownlint cannot see
+    params: tuple[str, ...] = ()
+    param_releases: tuple[tuple[int, Span, str, str], ...] = ()  # (index, where, call, family): on every return
+    param_uses: tuple[tuple[int, Span], ...] = ()  # (index, where) passed to C
+    param_escapes: frozenset[int] = frozenset()  # kept, stored, returned, or handed to unknown code
+    returns: tuple = ()  # (state, family, call, where) when it returns an owned value acquired inside
+
+    @property
+    def is_trivial(self) -> bool:
+        """Nothing a caller needs to know about its arguments or result."""
+        return not (self.param_releases or self.param_uses or self.returns)
