@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import cfg, classes, facts as facts_mod, flow, lowering, prefilter
 from .packs import Contracts
-from .types import Finding, LazySpan, Returns, Span, concrete
+from .types import Finding, LazySpan, Returns, Span, Summary, concrete
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 # Deep nesting needs deeply nested brackets, a long line or many continuation lines; only
@@ -35,6 +35,7 @@ _MANY_CONTINUATIONS = 100
 class FileAnalysis:
     findings: tuple[Finding, ...]
     source: Optional[str]  # the decoded text, for code frames and suppressions
+    exports: dict = dataclasses.field(default_factory=dict)  # name -> (defining path or "", Summary)
 
 
 def decode(raw: bytes) -> str:
@@ -110,8 +111,12 @@ def _unparsable(path: str, reason: str, line: int = 1, col: int = 0) -> FileAnal
     return FileAnalysis((Finding("OWN901", path, span, f"cannot analyse this file: {reason}"),), None)
 
 
-def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
-    """Analyse one file the prefilter let through (engine.py decides which files)."""
+def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = "",
+                   external: Optional[dict] = None) -> FileAnalysis:
+    """Analyse one file the prefilter let through (engine.py decides which files).
+
+    `module` is the file's dotted module name; `external` maps the qualified names of
+    other modules' functions to (path, Summary): what the calls into them do."""
     try:
         text = decode(raw)
     except UnicodeDecodeError as exc:
@@ -127,7 +132,7 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
     if refused is not None:
         return _unparsable(path, refused)
     try:
-        module = cst.parse_module(text)
+        tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         python = _python_syntax_error(text)  # CPython's messages are the ones people know
         if python is not None:
@@ -136,13 +141,14 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts) -> FileAnalysis:
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to parse")
     try:
-        findings = _analyse_module(path, module, contracts)
+        findings, exports = _analyse_module(path, tree, contracts, module, external or {})
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to analyse")
-    return FileAnalysis(tuple(findings), text)
+    return FileAnalysis(tuple(findings), text, exports)
 
 
-def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list[Finding]:
+def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
+                    external: dict) -> tuple[list[Finding], dict]:
     positions = _Positions(module)
 
     def code_of(node: cst.CSTNode) -> str:
@@ -163,14 +169,14 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
 
     def run(scope: facts_mod.Scope, summaries: dict):
         body, end = _body_of(scope, module, end_of)
-        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries)
+        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external)
         graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
         blocks = lowering.lower(graph, lowerer)
         return flow.analyse(blocks, graph.entry, path, scope.name, scope.params)
 
     # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
     # of its methods is, since its checks need every method's summary.
-    scopes = _touching_ffi(facts, contracts)
+    scopes = _touching_ffi(facts, contracts, _imported_wrappers(facts, name, external))
     # First what each function and method does (its summary: to `self`, to its parameters,
     # what it returns); then everything, with calls of them replaced by their summaries.
     # Each round lets summaries see one more level of wrapping (`__exit__` calling
@@ -199,10 +205,47 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts) -> list
     by_class.pop("", None)  # module-level functions
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
-    return _with_symbols(_concrete(findings), facts.scopes, span_of)
+    # Other modules learn only of factories and destroyers: a function that merely uses
+    # its arguments changes nothing for its callers' leaks, and would make every module
+    # that calls it be analysed again.
+    exports = {
+        scope.name: ("", _exported(summaries[("", scope.name)]))
+        for scope in module_scope.nested
+        if ("", scope.name) in summaries
+        and (summaries[("", scope.name)].returns or summaries[("", scope.name)].param_releases)
+    }
+    # Re-exports (`from ._native import open_stack` in a package's __init__) pass them on.
+    for local, qual in facts.imports.items():
+        found = external.get(facts.absolute(qual, name))
+        if found is not None and local not in exports:
+            exports[local] = found
+    return _with_symbols(_concrete(findings), facts.scopes, span_of), exports
 
 
-def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
+def _imported_wrappers(facts: facts_mod.Facts, module: str, external: dict) -> set:
+    """Local names bound to functions of other modules that have summaries."""
+    if not external:
+        return set()
+    return {local for local, qual in facts.imports.items()
+            if facts.absolute(qual, module) in external
+            or any(key.startswith(f"{facts.absolute(qual, module)}.") for key in external)}
+
+
+def _exported(summary: Summary) -> Summary:
+    """What other modules need of a function's summary, with concrete Spans."""
+    returns = summary.returns
+    if returns:
+        returns = (*returns[:3], concrete(returns[3]))
+    return Summary(
+        params=summary.params,
+        param_releases=tuple((i, concrete(w), call, family) for i, w, call, family in summary.param_releases),
+        param_uses=tuple((i, concrete(w)) for i, w in summary.param_uses),
+        param_escapes=summary.param_escapes,
+        returns=returns,
+    )
+
+
+def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts, imported: set = frozenset()) -> list:
     """The scopes worth analysing, in their original order.
 
     A scope is analysed when its own code mentions a name that can involve FFI (a loader
@@ -216,7 +259,7 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts) -> list:
     """
     words = {token.decode() for token in prefilter.tokens(contracts)}
     words |= set(facts.libraries) | set(facts.ffi_names) | set(facts.function_aliases) | set(facts.prototypes)
-    words |= set(facts.attr_libraries) | set(facts.attr_ffi)
+    words |= set(facts.attr_libraries) | set(facts.attr_ffi) | set(imported)
     roots = {qual.split(".")[0] for qual in contracts.module_functions}
     words |= {local for local, qual in facts.imports.items() if qual.split(".")[0] in roots}
     words |= {qual.rsplit(".", 1)[1] for qual in contracts.module_functions if qual.rsplit(".", 1)[0] in facts.star_modules}

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
 from . import __version__
-from .types import FileError, Finding, Related, Span
+from .types import FileError, Finding, Related, Span, Summary
 
 FORMAT = "1"
 DIRECTORY = ".ownlint_cache"
@@ -43,6 +43,7 @@ class Outcome:
     kept: tuple[Finding, ...] = ()
     hidden: tuple[Finding, ...] = ()  # suppressed by a comment (SARIF still shows them)
     error: Optional[FileError] = None
+    exports: dict = field(default_factory=dict)  # function name -> (defining path or "", Summary)
 
 
 class Cache:
@@ -58,9 +59,10 @@ class Cache:
         self.context = digest.hexdigest()
         self.ready = False
 
-    def key(self, raw: bytes, display: str, path_key: str, enabled: frozenset[str]) -> str:
+    def key(self, raw: bytes, display: str, path_key: str, enabled: frozenset[str], depends: str = "") -> str:
+        """`depends`: a digest of the other modules' summaries the file was analysed with."""
         digest = hashlib.sha256(self.context.encode())
-        for part in (display, path_key, ",".join(sorted(enabled))):
+        for part in (display, path_key, ",".join(sorted(enabled)), depends):
             digest.update(b"\0" + part.encode())
         digest.update(b"\0" + raw)
         return digest.hexdigest()
@@ -126,6 +128,7 @@ def _encode(outcome: Outcome) -> dict:
         "kept": [_encode_finding(f) for f in outcome.kept],
         "hidden": [_encode_finding(f) for f in outcome.hidden],
         "error": None if error is None else [error.path, error.message],
+        "exports": {name: [origin, _encode_summary(s)] for name, (origin, s) in sorted(outcome.exports.items())},
     }
 
 
@@ -135,4 +138,30 @@ def _decode(document: dict) -> Outcome:
         tuple(_decode_finding(d) for d in document["kept"]),
         tuple(_decode_finding(d) for d in document["hidden"]),
         None if error is None else FileError(str(error[0]), str(error[1])),
+        {str(name): (str(origin), _decode_summary(s)) for name, (origin, s) in document["exports"].items()},
+    )
+
+
+def _spanlist(span: Span) -> list:
+    return [span.line, span.col, span.end_line, span.end_col]
+
+
+def _encode_summary(s: Summary) -> dict:
+    return {
+        "params": list(s.params),
+        "releases": [[i, _spanlist(w), call, family] for i, w, call, family in s.param_releases],
+        "uses": [[i, _spanlist(w)] for i, w in s.param_uses],
+        "escapes": sorted(s.param_escapes),
+        "returns": [s.returns[0], s.returns[1], s.returns[2], _spanlist(s.returns[3])] if s.returns else [],
+    }
+
+
+def _decode_summary(d: dict) -> Summary:
+    returns = d["returns"]
+    return Summary(
+        params=tuple(str(p) for p in d["params"]),
+        param_releases=tuple((int(i), _span(w), str(call), str(family)) for i, w, call, family in d["releases"]),
+        param_uses=tuple((int(i), _span(w)) for i, w in d["uses"]),
+        param_escapes=frozenset(int(i) for i in d["escapes"]),
+        returns=(str(returns[0]), str(returns[1]), str(returns[2]), _span(returns[3])) if returns else (),
     )

@@ -22,7 +22,7 @@ class Site:
     call: str
     family: str
     state: State
-    inside: tuple = ()  # (where, call) when a factory function acquired it
+    inside: tuple = ()  # (path or "" for this file, where, call) when a factory function acquired it
 
 
 @dataclass
@@ -73,7 +73,8 @@ class Deaths:
                 message = f"{name} acquired by `{site.call}` leaks if an exception is raised at line {span.line}"
                 related = (Related(self.path, span, "an exception here leaks it"),)
             if site.inside:
-                related += (Related(self.path, site.inside[0], f"`{site.inside[1]}` acquires it inside `{site.call}`"),)
+                origin, where, call = site.inside
+                related += (Related(origin or self.path, where, f"`{call}` acquires it inside `{site.call}`"),)
             found.append(Finding(code, self.path, site.span, message, related))
         return found
 

@@ -145,3 +145,16 @@ def _kind(path: str) -> tuple[str, str]:
     if stat.S_ISDIR(mode):
         return "dir", ""
     return "other", "not a regular file (a named pipe, socket or device); skipped"
+
+
+def module_name(path: str) -> str:
+    """The dotted module name of a file, from the packages (`__init__.py`) around it:
+    `src/wand/image.py` is `wand.image`; a package's `__init__.py` is `wand.__init__`."""
+    folder, name = os.path.split(os.path.abspath(path))
+    parts = [name[:-3] if name.endswith(".py") else name]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        if not package:
+            break
+        parts.insert(0, package)
+    return ".".join(parts)

@@ -9,7 +9,9 @@ output does not depend on the number of workers or on the cache.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import traceback
 from dataclasses import dataclass
 from typing import Optional
@@ -19,7 +21,7 @@ import pathspec
 from . import catalog, fingerprints, parallel, prefilter, suppressions
 from .cache import Cache, Outcome
 from .config import Settings
-from .discovery import Missing, discover
+from .discovery import Missing, discover, module_name
 from .packs import Contracts
 from .types import FileError, Finding
 
@@ -43,6 +45,8 @@ class Job:
     enabled: frozenset[str]  # codes enabled for this file (after per-file ignores)
     path_key: str  # the path fingerprints use
     debug: bool = False  # put the traceback of an internal error into its message
+    module: str = ""  # dotted module name, for relative imports
+    external: Optional[dict] = None  # other modules' function summaries: qualified name -> (path, Summary)
 
 
 def check(job: Job, contracts: Contracts) -> Outcome:
@@ -52,7 +56,7 @@ def check(job: Job, contracts: Contracts) -> Outcome:
     from .analysis import analyse_source
 
     try:
-        result = analyse_source(job.display, job.raw, contracts)
+        result = analyse_source(job.display, job.raw, contracts, job.module, job.external)
     except Exception as exc:  # a bug in ownlint: report it for this file, keep going
         reason = f"internal error while analysing: {type(exc).__name__}: {exc}"
         if job.debug:
@@ -72,7 +76,7 @@ def check(job: Job, contracts: Contracts) -> Outcome:
     kept, hidden = suppressions.apply(findings, marks, job.display, "OWN900" in enabled, enabled)
     stale = fingerprints.assign([f for f in kept if not f.fingerprint], result.source, job.path_key)  # OWN900
     kept = [f for f in kept if f.fingerprint] + stale
-    return Outcome(tuple(kept), tuple(hidden))
+    return Outcome(tuple(kept), tuple(hidden), exports=result.exports)
 
 
 def _crashed(job: Job) -> Outcome:
@@ -94,55 +98,139 @@ def _ignored_here(rules, settings: Settings, absolute: str) -> set[str]:
     return ignored
 
 
+ROUNDS = 4  # rounds across modules: wrappers (and re-exports) more than three modules from C are not followed
+
+
 def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: frozenset[str] = frozenset(),
          progress=None, jobs: int = 1, cache: Optional[Cache] = None, debug: bool = False) -> RunResult:
     """Lint `paths` with up to `jobs` processes. `progress(done, total)`, if given, is
-    called as files are finished."""
+    called as files are finished.
+
+    Round 1 analyses every file the prefilter lets through. The summaries of their
+    top-level functions (factories, destroyers, ...) are the only data that crosses
+    files: each later round re-analyses, with those summaries, the files that mention
+    one of the summarised names (also files without any FFI word, which only call
+    wrappers), until no summary changes or ROUNDS is reached.
+    """
     items = list(discover(paths, settings))
     outcomes: list[Optional[Outcome]] = [None] * len(items)
     raws: dict[int, bytes] = {}
-    keys: dict[int, str] = {}
+    modules: dict[int, str] = {}
     work: list[tuple[int, Job]] = []
     pfi = _per_file_ignores(settings)
     for index, item in enumerate(items):
         if isinstance(item, Missing):
             outcomes[index] = Outcome(error=FileError(item.path, item.reason))
             continue
-        try:
-            with open(item.absolute, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            outcomes[index] = Outcome(error=FileError(item.path, f"cannot read file: {exc.strerror or exc}"))
+        raw = _read(item, outcomes, index)
+        if raw is None:
             continue
+        modules[index] = module_name(item.absolute)
         if not prefilter.may_involve_ffi(raw, contracts):
-            outcomes[index] = Outcome()  # cannot involve FFI code: not parsed at all
+            outcomes[index] = Outcome()  # cannot involve FFI code: not parsed (unless it calls a wrapper)
             continue
         raws[index] = raw
-        job = Job(item.path, raw, settings.enabled - _ignored_here(pfi, settings, item.absolute),
-                  fingerprints.relative_path(item.absolute, settings.root), debug)
-        if cache is not None:
-            keys[index] = cache.key(raw, job.display, job.path_key, job.enabled)
-            outcomes[index] = cache.get(keys[index])
-            if outcomes[index] is not None:
+        work.append((index, _job(item, raw, settings, pfi, debug, modules[index], None)))
+    meter = _Meter(progress, len(items), len(items) - len(work))
+    _run(work, outcomes, contracts, jobs, cache, meter)
+    table: dict = {}
+    for _ in range(ROUNDS - 1):
+        new = _exports(outcomes, items, modules)
+        if new == table:
+            break
+        table = new
+        # A file can call a summarised function only if it names both the function and
+        # (to import it) its module; the rest is not read again.
+        by_module: dict[str, dict] = {}
+        for qual, entry in table.items():
+            module, name = qual.rsplit(".", 1)
+            by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
+        mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
+        work = []
+        for index, item in enumerate(items):
+            if index not in modules:
                 continue
-        work.append((index, job))
+            raw = raws.get(index) or _read(item, outcomes, index)
+            if raw is None:
+                continue
+            external = {}
+            for module in set(mentioned.findall(raw)):
+                for qual, (name, entry) in by_module[module.decode()].items():
+                    if entry[0] != item.path and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw):
+                        external[qual] = entry
+            if external:
+                raws[index] = raw
+                work.append((index, _job(item, raw, settings, pfi, debug, modules[index], external)))
+        if not work:
+            break
+        meter.total += len(work)
+        _run(work, outcomes, contracts, jobs, cache, meter)
+    return _collect(items, outcomes, raws, baseline)
 
-    done = [len(items) - len(work)]
 
-    def tick() -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], len(items))
+def _read(item, outcomes: list, index: int) -> Optional[bytes]:
+    try:
+        with open(item.absolute, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        outcomes[index] = Outcome(error=FileError(item.path, f"cannot read file: {exc.strerror or exc}"))
+        return None
 
-    if work:
+
+def _job(item, raw: bytes, settings: Settings, pfi, debug: bool, module: str, external: Optional[dict]) -> Job:
+    return Job(item.path, raw, settings.enabled - _ignored_here(pfi, settings, item.absolute),
+               fingerprints.relative_path(item.absolute, settings.root), debug, module, external)
+
+
+class _Meter:
+    def __init__(self, progress, total: int, done: int) -> None:
+        self.progress, self.total, self.done = progress, total, done
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Optional[Cache], meter: _Meter) -> None:
+    """Analyse `work` (from the cache where possible), storing each outcome at its index."""
+    keys: dict[int, str] = {}
+    pending = []
+    for index, job in work:
+        if cache is not None:
+            keys[index] = cache.key(job.raw, job.display, job.path_key, job.enabled, _digest(job.external))
+            hit = cache.get(keys[index])
+            if hit is not None:
+                outcomes[index] = hit
+                continue
+        pending.append((index, job))
+    if pending:
         from . import analysis  # noqa: F401 - imported once here, inherited by forked workers
-
-    finished = parallel.run(_check_indexed, work, contracts, jobs, lambda task: _crashed(task[1]), tick)
+    finished = parallel.run(_check_indexed, pending, contracts, jobs, lambda task: _crashed(task[1]), meter.tick)
     for (index, _job), outcome in finished:
         outcomes[index] = outcome
         if cache is not None and outcome.error is None:
             cache.put(keys[index], outcome)
-    return _collect(items, outcomes, raws, baseline)
+
+
+def _digest(external: Optional[dict]) -> str:
+    if not external:
+        return ""
+    return hashlib.sha256(repr(sorted(external.items())).encode()).hexdigest()
+
+
+def _exports(outcomes: list, items: list, modules: dict) -> dict:
+    """Qualified function name -> (path, Summary), from every analysed file."""
+    table = {}
+    for index, outcome in enumerate(outcomes):
+        if outcome is None or not outcome.exports or index not in modules:
+            continue
+        module = modules[index]
+        if module.endswith(".__init__"):
+            module = module[: -len(".__init__")]
+        for name, (origin, summary) in outcome.exports.items():
+            table[f"{module}.{name}"] = (origin or items[index].path, summary)
+    return table
 
 
 def _check_indexed(task: tuple[int, Job], contracts: Contracts) -> Outcome:

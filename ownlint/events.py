@@ -27,7 +27,7 @@ class Acquire:
     status: Optional[str] = None  # key of the status code that says whether this worked
     success: tuple[object, ...] = ()
     realloc_of: Optional[str] = None  # key of the block that realloc may have released
-    inside: tuple = ()  # (where, call) of the acquisition inside a factory function
+    inside: tuple = ()  # (path or "" for this file, where, call) of the acquisition inside a factory
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Release:
     call: str
     family: str
     python: bool = False  # ffi.release: the legal early release of Python-owned memory
-    inside: tuple = ()  # (where, call) of the release inside a destroyer function
+    inside: tuple = ()  # (path or "" for this file, where, call) of the release inside a destroyer
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,17 @@ class Facts:
             return f"{base}.{expr.attr.value}" if base else None
         return None
 
+    def absolute(self, qual: Optional[str], module: str) -> Optional[str]:
+        """`..api.make` imported in module `wand.drawing` is `wand.api.make`."""
+        if not qual or not qual.startswith("."):
+            return qual
+        dots = len(qual) - len(qual.lstrip("."))
+        package = module.split(".")[:-1]  # the package this module is in
+        if dots - 1 > len(package):
+            return None
+        base = package[: len(package) - (dots - 1)]
+        return ".".join(base + [qual[dots:]]) if base else qual[dots:]
+
     def resolve(self, expr: cst.BaseExpression, known) -> Optional[str]:
         """The qualified name of `expr`, also through `from module import *` when the
         result is one of `known` (star imports cannot be listed without importing)."""

@@ -149,7 +149,7 @@ class Interpreter:
             return
         key = (code, span)
         if key not in self.findings:
-            rel = tuple(Related(self.path, s, text) for s, text in related)
+            rel = tuple(Related(self.path, *note) if len(note) == 2 else Related(*note) for note in related)
             self.findings[key] = Finding(code, self.path, span, message, rel)
 
     def _acquired_note(self, vid: Vid) -> list:
@@ -158,7 +158,8 @@ class Interpreter:
             return []
         note = [(site.span, f"acquired here by `{site.call}`")]
         if site.inside:
-            note.append((site.inside[0], f"`{site.inside[1]}` acquires it inside `{site.call}`"))
+            origin, where, call = site.inside
+            note.append((origin or self.path, where, f"`{call}` acquires it inside `{site.call}`"))
         return note
 
     def _released_note(self, vstate: VState) -> tuple[str, list]:
@@ -167,8 +168,8 @@ class Interpreter:
         first = min(vstate.released)
         notes = [(first, "released here")]
         if first in self.release_inside:
-            where, call = self.release_inside[first]
-            notes.append((where, f"released inside the callee by `{call}`"))
+            origin, where, call = self.release_inside[first]
+            notes.append((origin or self.path, where, f"released inside the callee by `{call}`"))
         return f" (line {first.line})", notes
 
     def _referenced(self, store: Store, vid: Vid) -> bool:
@@ -704,10 +705,11 @@ def _function_effects(interp: Interpreter) -> dict:
         if always and name in interp.param_release
     ))
     released = {i for i, *_ in releases}
-    uses = tuple(sorted((index[n], span) for n, span in interp.param_used.items() if index[n] not in released))
     # Released on some paths only: the caller cannot know; treat it as kept (silence).
     sometimes = {index[n] for n in interp.param_release if index[n] not in released}
     escapes = (frozenset(index[n] for n in interp.param_escaped) | sometimes) - released
+    uses = tuple(sorted((index[n], span) for n, span in interp.param_used.items()
+                        if index[n] not in released and index[n] not in escapes))
     owned = [(site, states) for site, states in interp.returned
              if site is not None and site.state in (State.OWNED, State.MAYBE) and states & {State.OWNED, State.MAYBE}]
     returns: tuple = ()

@@ -43,7 +43,8 @@ class Callee:
     contract: Optional[Contract] = None
     library: bool = False  # a function of a recognised FFI library (or pack module): arguments are used
     method: Optional[Summary] = None  # a method of a class of this module, by its summary
-    function: Optional[Summary] = None  # a function of this module, by its summary
+    function: Optional[Summary] = None  # a function of this or another linted module, by its summary
+    origin: str = ""  # the file that defines `function`, when it is another one
 
 
 @dataclass
@@ -74,8 +75,12 @@ class Lowerer:
         span_of: Callable[[cst.CSTNode], Span],
         code_of: Callable[[cst.CSTNode], str],
         summaries: Optional[dict] = None,
+        module: str = "",
+        external: Optional[dict] = None,
     ) -> None:
-        self.summaries = summaries or {}  # (class, method) -> Summary
+        self.summaries = summaries or {}  # (class, method) -> Summary; ("", function) for functions
+        self.module = module  # this file's dotted module name, for relative imports
+        self.external = external or {}  # qualified name -> (path, Summary) of other modules' functions
         self.facts = facts
         self.contracts = contracts
         self.scope = scope
@@ -149,6 +154,10 @@ class Lowerer:
             summary = self.summaries.get(("", func.value))
             if summary is not None and func.value not in self.scope.params:
                 return Callee(text, function=summary)
+        if self.external:
+            found = self.external.get(facts.absolute(facts.qualname(func), self.module))
+            if found is not None:
+                return Callee(text, function=found[1], origin=found[0])
         qual = facts.resolve(func, self.module_functions)
         if qual is None and isinstance(func, cst.Name) and not (
             func.value in self.scope.params or func.value in facts.libraries
@@ -285,7 +294,7 @@ class Lowerer:
                 self.out.append(E.Escape(key, span))
             elif index in releases:
                 where, call, family = releases[index]
-                self.out.append(E.Release(key, span, callee.text, family, inside=(where, call)))
+                self.out.append(E.Release(key, span, callee.text, family, inside=(callee.origin, where, call)))
             else:
                 self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
         if callee.method is not None:
@@ -295,7 +304,7 @@ class Lowerer:
         state, family, call, where = summary.returns
         target = self._temp()
         self.out.append(E.Acquire(target, span, State.OWNED if state == "owned" else State.MAYBE, family,
-                                  callee.text, inside=(where, call)))
+                                  callee.text, inside=(callee.origin, where, call)))
         return target
 
     def _method_effects(self, node: cst.Call, callee: Callee, span: Span) -> None:

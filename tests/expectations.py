@@ -24,9 +24,13 @@ def expected(source: str) -> set[tuple[int, int, str]]:
     return found
 
 
-def actual(path: str, *, extra_packs=(STACK_PACK,), select=("ALL",)) -> set[tuple[int, int, str]]:
+def actual(path: str, *, extra_packs=(STACK_PACK,), select=("ALL",), relative_to=None) -> set[tuple]:
+    """{(line, 1-based column, code)} ownlint reports for `path`; with `relative_to`, a
+    directory, each also names its file relative to that directory."""
     settings = config.build(None, select=list(select), packs=list(extra_packs))
     contracts = packs.load_contracts(settings.packs)
     result = engine.lint([path], settings, contracts)
     assert not result.errors, result.errors
+    if relative_to is not None:
+        return {(os.path.relpath(f.path, relative_to), f.span.line, f.span.col1, f.code) for f in result.findings}
     return {(f.span.line, f.span.col1, f.code) for f in result.findings}

@@ -21,3 +21,17 @@ def test_fixture(path):
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
     assert actual(path, select=DEFAULT) == expected(source)
+
+
+def test_package_fixture():
+    """Wrappers across modules: `app.py` never mentions ctypes or cffi, yet what the
+    package's functions acquire and release is followed into it."""
+    package = os.path.join(ROOT, "tests", "fixtures", "package")
+    wanted = set()
+    for folder, _dirs, names in os.walk(package):
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as handle:
+                    wanted |= {(os.path.relpath(path, package), *item) for item in expected(handle.read())}
+    assert actual(package, select=DEFAULT, relative_to=package) == wanted
