@@ -98,7 +98,7 @@ def _ignored_here(rules, settings: Settings, absolute: str) -> set[str]:
     return ignored
 
 
-ROUNDS = 4  # rounds across modules: wrappers (and re-exports) more than three modules from C are not followed
+ROUNDS = 6  # rounds across modules: a chain of wrappers and re-exports more than 5 modules long is cut
 
 
 def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: frozenset[str] = frozenset(),
@@ -134,6 +134,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     meter = _Meter(progress, len(items), len(items) - len(work))
     _run(work, outcomes, contracts, jobs, cache, meter)
     table: dict = {}
+    seen: dict[int, str] = {}  # file -> digest of the summaries it was last analysed with
     for _ in range(ROUNDS - 1):
         new = _exports(outcomes, items, modules)
         if new == table:
@@ -158,7 +159,8 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 for qual, (name, entry) in by_module[module.decode()].items():
                     if entry[0] != item.path and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw):
                         external[qual] = entry
-            if external:
+            if external and seen.get(index) != _digest(external):  # only files whose inputs changed
+                seen[index] = _digest(external)
                 raws[index] = raw
                 work.append((index, _job(item, raw, settings, pfi, debug, modules[index], external)))
         if not work:
