@@ -17,7 +17,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from . import cfg, classes, facts as facts_mod, flow, lowering, prefilter
+from . import cfg, classes, declarations, facts as facts_mod, flow, lowering, prefilter
 from .packs import Contracts
 from .types import Finding, LazySpan, Returns, Span, Summary, concrete
 
@@ -203,6 +203,7 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
         by_class.setdefault(cls, {})[name] = summary
     bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     by_class.pop("", None)  # module-level functions
+    findings.extend(declarations.check(path, facts, contracts, span_of))
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
     # Other modules learn only of factories and destroyers: a function that merely uses

@@ -57,6 +57,7 @@ class Facts:
     prototypes: set = field(default_factory=set)  # names bound to CFUNCTYPE(...) and the like
     order: dict = field(default_factory=dict)  # id(node) -> its index in a pre-order traversal
     finalizers: dict = field(default_factory=dict)  # `f` / `self._f` -> the expression its finalizer releases
+    restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
 
@@ -198,6 +199,10 @@ class _Collector:
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         facts = self.facts
         self._finalizer(target, value)
+        if isinstance(target, cst.Attribute) and target.attr.value == "restype" and isinstance(target.value, cst.Attribute):
+            library = facts.library_of(target.value.value)
+            if library is not None:
+                facts.restypes.append((library, target.value.attr.value, value, target))
         if isinstance(target, cst.Name):
             name = target.value
             if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:

@@ -35,3 +35,12 @@ def test_package_fixture():
                 with open(path, encoding="utf-8") as handle:
                     wanted |= {(os.path.relpath(path, package), *item) for item in expected(handle.read())}
     assert actual(package, select=DEFAULT, relative_to=package) == wanted
+
+
+def test_magickwand_example():
+    """OWN502 on a Wand-style getter declared `restype = c_char_p`, with its own pack."""
+    path = os.path.join(ROOT, "examples", "magickwand", "image.py")
+    pack = os.path.join(ROOT, "examples", "magickwand", "magickwand.toml")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    assert actual(path, extra_packs=(pack,), select=DEFAULT) == expected(source)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..types import Rule
-from . import keepalive, leaks, lifecycle, lifetime, meta
+from . import declarations, keepalive, leaks, lifecycle, lifetime, meta
 
-RULES: dict[str, Rule] = {rule.code: rule for rule in (*lifetime.RULES, *leaks.RULES, *keepalive.RULES, *lifecycle.RULES, *meta.RULES)}
+RULES: dict[str, Rule] = {rule.code: rule for rule in (*lifetime.RULES, *leaks.RULES, *keepalive.RULES, *lifecycle.RULES, *declarations.RULES, *meta.RULES)}
 
 
 def get(code: str) -> Rule:
