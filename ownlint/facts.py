@@ -232,6 +232,10 @@ class _Collector:
                 facts.attr_libraries[attr] = library
             elif self._is_ffi_value(value):
                 facts.attr_ffi.add(attr)
+            elif isinstance(value, cst.Attribute):
+                owner = facts.library_of(value.value)
+                if owner is not None:  # `self._destroy = lib.stack_destroy`: a bound alias
+                    facts.function_aliases[f"self.{attr}"] = (owner, value.attr.value)
 
     # --- visitors -------------------------------------------------------------------
 

@@ -141,6 +141,10 @@ class Lowerer:
                 return Callee(text, contract, contract is not None)
             if isinstance(func.value, cst.Name):
                 receiver = func.value.value
+                alias = facts.function_aliases.get(f"self.{name}") if receiver == "self" else None
+                if alias is not None:
+                    contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, alias[1], _matches_library(alias[0]))
+                    return Callee(text, contract, True)
                 cls = self.scope.cls if receiver == "self" else self.scope.instances.get(receiver)
                 summary = self.summaries.get((cls, name)) if cls else None
                 if summary is not None:
