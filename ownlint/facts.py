@@ -282,7 +282,7 @@ class _Collector:
         if not (isinstance(value, cst.Call) and self.finalizer_factories):
             return
         index = self.finalizer_factories.get(self.facts.resolve(value.func, self.finalizer_factories))
-        name = _plain_or_self(target)
+        name = plain_or_self(target)
         if index is None or name is None or len(value.args) <= index or value.args[index].star:
             return
         self.facts.finalizers[name] = value.args[index].value
@@ -398,7 +398,7 @@ def _names_under(node: cst.CSTNode) -> set:
     return names
 
 
-def _plain_or_self(target: cst.BaseExpression) -> Optional[str]:
+def plain_or_self(target: cst.BaseExpression) -> Optional[str]:
     """`f` or `self.f` as text; None for any other target."""
     if isinstance(target, cst.Name):
         return target.value

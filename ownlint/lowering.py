@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import events as E, nodes
 from .cfg import Graph, Step
-from .facts import Facts, LibraryObject, Scope
+from .facts import Facts, LibraryObject, Scope, plain_or_self
 from .packs import Contracts
 from .types import Contract, MayFail, Summary, NOWHERE, ReceiverKind, Returns, Span
 from .typestate import State
@@ -200,9 +200,7 @@ class Lowerer:
         func = node.func
         detach = isinstance(func, cst.Attribute) and func.attr.value == "detach"
         target = func.value if detach else func
-        name = target.value if isinstance(target, cst.Name) else (
-            f"self.{target.attr.value}" if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
-            and target.value.value == "self" else None)
+        name = plain_or_self(target)
         managed = self.facts.finalizers.get(name) if name is not None else None
         if managed is None or (not detach and node.args):
             return False
