@@ -163,6 +163,7 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
 
     factories = {qual: c.manages for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
     facts = facts_mod.collect(module, contracts.loaders, factories)
+    _import_libraries(facts, name, external)
     order = facts.order
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)
@@ -215,12 +216,24 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
         if ("", scope.name) in summaries
         and (summaries[("", scope.name)].returns or summaries[("", scope.name)].param_releases)
     }
-    # Re-exports (`from ._native import open_stack` in a package's __init__) pass them on.
+    # Library objects (a module that loads the library for the others to import), and
+    # re-exports (`from ._native import open_stack` in a package's __init__).
+    for local, library in facts.libraries.items():
+        if local not in facts.imports:
+            exports.setdefault(local, ("", library))
     for local, qual in facts.imports.items():
         found = external.get(facts.absolute(qual, name))
         if found is not None and local not in exports:
             exports[local] = found
     return _with_symbols(_concrete(findings), facts.scopes, span_of), exports
+
+
+def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> None:
+    """`from .api import library`, where api.py loads it with CDLL: the same library here."""
+    for local, qual in facts.imports.items():
+        found = external.get(facts.absolute(qual, module))
+        if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries:
+            facts.libraries[local] = facts_mod.LibraryObject(local, found[1].paths)
 
 
 def _imported_wrappers(facts: facts_mod.Facts, module: str, external: dict) -> set:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import __version__
-from .types import FileError, Finding, Related, Span, Summary
+from .types import FileError, Finding, LibraryObject, Related, Span, Summary
 
 FORMAT = "1"
 DIRECTORY = ".ownlint_cache"
@@ -128,7 +128,7 @@ def _encode(outcome: Outcome) -> dict:
         "kept": [_encode_finding(f) for f in outcome.kept],
         "hidden": [_encode_finding(f) for f in outcome.hidden],
         "error": None if error is None else [error.path, error.message],
-        "exports": {name: [origin, _encode_summary(s)] for name, (origin, s) in sorted(outcome.exports.items())},
+        "exports": {name: [origin, _encode_export(s)] for name, (origin, s) in sorted(outcome.exports.items())},
     }
 
 
@@ -138,8 +138,21 @@ def _decode(document: dict) -> Outcome:
         tuple(_decode_finding(d) for d in document["kept"]),
         tuple(_decode_finding(d) for d in document["hidden"]),
         None if error is None else FileError(str(error[0]), str(error[1])),
-        {str(name): (str(origin), _decode_summary(s)) for name, (origin, s) in document["exports"].items()},
+        {str(name): (str(origin), _decode_export(s)) for name, (origin, s) in document["exports"].items()},
     )
+
+
+def _encode_export(value) -> dict:
+    if isinstance(value, Summary):
+        return {"summary": _encode_summary(value)}
+    return {"library": [value.name, list(value.paths)]}
+
+
+def _decode_export(d: dict):
+    if "summary" in d:
+        return _decode_summary(d["summary"])
+    name, paths = d["library"]
+    return LibraryObject(str(name), tuple(str(p) for p in paths))
 
 
 def _spanlist(span: Span) -> list:

@@ -14,15 +14,9 @@ from typing import Optional, Union
 import libcst as cst
 
 from . import nodes
-from .types import Loaders
+from .types import LibraryObject, Loaders
 
-
-@dataclass(frozen=True)
-class LibraryObject:
-    """An FFI library (CDLL, dlopen, compiled cffi `lib`): its name and the path literals that loaded it."""
-
-    name: str
-    paths: tuple[str, ...] = ()
+__all__ = ["Facts", "LibraryObject", "Scope", "collect"]
 
 
 @dataclass

@@ -160,7 +160,7 @@ class Lowerer:
                 return Callee(text, function=summary)
         if self.external:
             found = self.external.get(facts.absolute(facts.qualname(func), self.module))
-            if found is not None:
+            if found is not None and isinstance(found[1], Summary):
                 return Callee(text, function=found[1], origin=found[0])
         qual = facts.resolve(func, self.module_functions)
         if qual is None and isinstance(func, cst.Name) and not (

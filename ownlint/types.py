@@ -226,6 +226,14 @@ class Loaders:
 
 
 @dataclass(frozen=True)
+class LibraryObject:
+    """An FFI library (CDLL, dlopen, compiled cffi `lib`): its name and the path literals that loaded it."""
+
+    name: str
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PackFunctions:
     """One pack's function table and the receivers it applies to."""
 
