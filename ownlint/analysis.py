@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import cfg, classes, declarations, facts as facts_mod, flow, lowering, prefilter
 from .packs import Contracts
-from .types import Finding, LazySpan, Returns, Span, Summary, concrete
+from .types import RESTYPE, Finding, LazySpan, Returns, Span, Summary, concrete
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 # Deep nesting needs deeply nested brackets, a long line or many continuation lines; only
@@ -164,6 +164,7 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
     factories = {qual: c.manages for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
     facts = facts_mod.collect(module, contracts.loaders, factories)
     _import_libraries(facts, name, external)
+    _wrapped_results(facts, external)
     order = facts.order
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)
@@ -216,6 +217,8 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
         if ("", scope.name) in summaries
         and (summaries[("", scope.name)].returns or summaries[("", scope.name)].param_releases)
     }
+    for function in facts.custom_restypes:
+        exports[RESTYPE + function] = ("", RESTYPE)
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
     for local, library in facts.libraries.items():
@@ -228,12 +231,22 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
     return _with_symbols(_concrete(findings), facts.scopes, span_of), exports
 
 
+def _wrapped_results(facts: facts_mod.Facts, external: dict) -> None:
+    """Mark library functions whose `restype` is not a ctypes type, here or in another
+    module of the project: a class of the program's own decides what happens to the
+    pointer, so ownlint does not track it."""
+    wrapped = set(facts.custom_restypes) | {key[len(RESTYPE):] for key in external if key.startswith(RESTYPE)}
+    if wrapped:
+        for name, library in list(facts.libraries.items()):
+            facts.libraries[name] = dataclasses.replace(library, wrapped=library.wrapped | wrapped)
+
+
 def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> None:
     """`from .api import library`, where api.py loads it with CDLL: the same library here."""
     for local, qual in facts.imports.items():
         found = external.get(facts.absolute(qual, module))
         if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries:
-            facts.libraries[local] = facts_mod.LibraryObject(local, found[1].paths)
+            facts.libraries[local] = facts_mod.LibraryObject(local, found[1].paths, found[1].wrapped)
 
 
 def _imported_wrappers(facts: facts_mod.Facts, module: str, external: dict) -> set:

@@ -143,16 +143,20 @@ def _decode(document: dict) -> Outcome:
 
 
 def _encode_export(value) -> dict:
+    if isinstance(value, str):
+        return {"marker": value}
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
-    return {"library": [value.name, list(value.paths)]}
+    return {"library": [value.name, list(value.paths), sorted(value.wrapped)]}
 
 
 def _decode_export(d: dict):
+    if "marker" in d:
+        return str(d["marker"])
     if "summary" in d:
         return _decode_summary(d["summary"])
-    name, paths = d["library"]
-    return LibraryObject(str(name), tuple(str(p) for p in paths))
+    name, paths, wrapped = d["library"]
+    return LibraryObject(str(name), tuple(str(p) for p in paths), frozenset(str(w) for w in wrapped))
 
 
 def _spanlist(span: Span) -> list:

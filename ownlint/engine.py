@@ -23,7 +23,7 @@ from .cache import Cache, Outcome
 from .config import Settings
 from .discovery import Missing, discover, module_name
 from .packs import Contracts
-from .types import FileError, Finding
+from .types import RESTYPE, FileError, Finding
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,10 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         # (to import it) its module; the rest is not read again.
         by_module: dict[str, dict] = {}
         for qual, entry in table.items():
+            if qual.startswith(RESTYPE):  # needs no import: any file calling the function
+                name = qual[len(RESTYPE):]
+                by_module.setdefault(name, {})[qual] = (name, entry)
+                continue
             module, name = qual.rsplit(".", 1)
             by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
         mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
@@ -231,7 +235,8 @@ def _exports(outcomes: list, items: list, modules: dict) -> dict:
         if module.endswith(".__init__"):
             module = module[: -len(".__init__")]
         for name, (origin, summary) in outcome.exports.items():
-            table[f"{module}.{name}"] = (origin or items[index].path, summary)
+            key = name if name.startswith(RESTYPE) else f"{module}.{name}"  # project-wide, not imported
+            table[key] = (origin or items[index].path, summary)
     return table
 
 

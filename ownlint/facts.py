@@ -52,6 +52,7 @@ class Facts:
     order: dict = field(default_factory=dict)  # id(node) -> its index in a pre-order traversal
     finalizers: dict = field(default_factory=dict)  # `f` / `self._f` -> the expression its finalizer releases
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
+    custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
 
@@ -195,8 +196,13 @@ class _Collector:
         self._finalizer(target, value)
         if isinstance(target, cst.Attribute) and target.attr.value == "restype" and isinstance(target.value, cst.Attribute):
             library = facts.library_of(target.value.value)
+            function = target.value.attr.value
             if library is not None:
-                facts.restypes.append((library, target.value.attr.value, value, target))
+                facts.restypes.append((library, function, value, target))
+            kind = facts.qualname(value.func if isinstance(value, cst.Call) else value)
+            if not (kind or "").startswith("ctypes.") and not (isinstance(value, cst.Name) and value.value == "None"):
+                # On any receiver (`def load(lib): lib.f.restype = MyString`): the class owns results.
+                facts.custom_restypes.add(function)
         if isinstance(target, cst.Name):
             name = target.value
             if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:

@@ -134,6 +134,8 @@ class Lowerer:
             library = facts.library_of(func.value)
             name = func.attr.value
             if library is not None:
+                if name in library.wrapped:  # its restype class owns the result
+                    return Callee(text, None, True)
                 contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library))
                 return Callee(text, contract or contracts.lookup(ReceiverKind.ANY, name), True)
             if facts.is_ffi(func.value):

@@ -225,12 +225,20 @@ class Loaders:
     callback_prototypes: frozenset[str] = frozenset()  # CFUNCTYPE(...) makes a type; calling it, a callback
 
 
+# Key prefix, in the summaries shared across modules, of a function that some module gives
+# a restype class of its own (`lib.f.restype = MyString`): project-wide, not imported.
+RESTYPE = "restype:"
+
+
 @dataclass(frozen=True)
 class LibraryObject:
     """An FFI library (CDLL, dlopen, compiled cffi `lib`): its name and the path literals that loaded it."""
 
     name: str
     paths: tuple[str, ...] = ()
+    # Functions whose `restype` is a class of the program's own (Wand's c_magick_char_p
+    # releases in its __del__): what their results own is the class's business.
+    wrapped: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,18 @@ class Image:
 def stroke_width(image):
     pixel = library.NewPixelWand()  # expect: OWN201:13
     return library.MagickGetImageWidth(image.wand)
+
+
+class c_magick_char_p(ctypes.c_char_p):
+    """Wand's own restype: the string is released when the Python object goes."""
+
+    def __del__(self):
+        library.MagickRelinquishMemory(self)
+
+
+library.MagickGetOption.restype = c_magick_char_p
+
+
+def option(image, key):
+    # No finding: with a restype class of the program's own, the class owns the result.
+    return library.MagickGetOption(image.wand, key).value
