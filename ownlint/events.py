@@ -38,6 +38,7 @@ class Use:
     method: str = ""  # a use inside this method, seen through its summary (`hist.last()`)
     inside: tuple = ()  # where the method uses it
     passed: bool = False  # handed to a call (which may follow the pointers inside it)
+    to_c: bool = False  # handed to a C function (or ctypes/cffi's own), which dereferences NULL
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,7 @@ class Interpreter:
         self.attr_detached: set = set()  # attributes whose finalizer this scope detaches
         self.infeasible = False
         self.release_inside: dict = {}  # call site -> (where, call) of the release inside the callee
+        self.null_reported: set = set()  # acquisition sites already reported as OWN503
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -370,7 +371,8 @@ class Interpreter:
                 self._report_dangling(store, vid, ev.span)
                 if self.reporting and _entry_param(vid) in self.params:
                     self.param_used.setdefault(_entry_param(vid), ev.span)
-            problems = self._step(store, vid, Ev.METHOD_USE if ev.method else Ev.USE, ev.span)
+            event = Ev.METHOD_USE if ev.method else Ev.C_USE if ev.to_c else Ev.USE
+            problems = self._step(store, vid, event, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
             if State.BORROWED in vstate.states:
                 for owner in sorted(vstate.owners, key=repr):
@@ -591,6 +593,10 @@ class Interpreter:
                 uses = [(site, f"`{method}` uses it here") for site in inside]
                 self._report(code, span, f"{name} is used by `{what}` after it was released{when}; "
                              f"`{method}` does not check whether it was closed", notes + uses + self._acquired_note(vid))
+            elif code == "OWN503" and vid[0] not in self.null_reported:
+                self.null_reported.add(vid[0])  # once per acquisition: the first unchecked use
+                self._report(code, span, f"{name} may be NULL (`{site.call if site else what}` can fail) and is "
+                             f"{how or f'passed to `{what}`'} before any check", self._acquired_note(vid))
             elif code == "OWN102":
                 self._report(code, span, f"{name} is released again by `{what}`; it was already released{when}",
                              notes + self._acquired_note(vid))

@@ -265,13 +265,14 @@ class Lowerer:
                 if receiver is not None:
                     self.out.append(E.Escape(receiver, span))
             return None
+        to_c = contract is None or contract.pack != "python"  # builtins (print, len) survive NULL
         for arg, key in keyword:
             if key is not None:
-                self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
+                self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True, to_c=to_c))
         if contract is None:
             for _, arg, key in positional:
                 if key is not None:
-                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
+                    self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True, to_c=True))
             return None
         result = self._apply_contract(node, callee, contract, positional, span)
         if result is not None:
@@ -341,7 +342,8 @@ class Lowerer:
             elif index == contract.out or index == contract.reallocates:
                 continue
             else:
-                self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True))
+                self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True,
+                                      to_c=contract.pack != "python"))
         holder = keys.get(contract.holder) if contract.holder is not None else None
         for index in contract.keeps:
             # Also for untracked arguments (None): registering again lets the old ones go.

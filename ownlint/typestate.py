@@ -14,7 +14,7 @@ State diagram of one tracked value (MallocChecker-style; events in capitals)::
           |  |        |
    USE:   |  | RELEASE: OWN102         TRANSFER (callee takes it) -> TRANSFERRED
    OWN101 |                              USE / RELEASE afterwards: OWN107
-   (METHOD_USE, a method using it: OWN402)
+   (METHOD_USE, a method using it: OWN402; C_USE in MAYBE, NULL unchecked: OWN503)
           v
      MANAGE (ffi.gc with a destructor) -> MANAGED;  RELEASE by hand: OWN105;
      DETACH (ffi.gc(p, None)) -> OWNED again;  RELEASE_PY (ffi.release) -> RELEASED.
@@ -58,6 +58,7 @@ class State(enum.Enum):
 class Ev(enum.Enum):
     USE = "use"
     METHOD_USE = "method-use"  # a method of the value's object uses it (from the method's summary)
+    C_USE = "c-use"  # passed to a C function: as USE, and a NULL there crashes
     RELEASE = "release"  # a C deallocator
     RELEASE_PY = "release-python"  # ffi.release: legal on Python-owned and managed memory
     TRANSFER = "transfer"
@@ -92,6 +93,9 @@ def _row(states, event: Ev, result: Optional[State], problem: Optional[str] = No
 
 _row([S.RELEASED], Ev.USE, S.RELEASED, "OWN101")
 _row([S.TRANSFERRED], Ev.USE, S.TRANSFERRED, "OWN107")
+_row([S.RELEASED], Ev.C_USE, S.RELEASED, "OWN101")
+_row([S.TRANSFERRED], Ev.C_USE, S.TRANSFERRED, "OWN107")
+_row([S.MAYBE], Ev.C_USE, S.MAYBE, "OWN503")  # still unchecked: a later check keeps its meaning
 _row([S.RELEASED], Ev.METHOD_USE, S.RELEASED, "OWN402")
 _row([S.TRANSFERRED], Ev.METHOD_USE, S.TRANSFERRED, "OWN107")
 

@@ -1,4 +1,4 @@
-"""Rules OWN5xx: what ctypes declarations say about ownership."""
+"""Rules OWN5xx: what declarations and contracts say about results (strings, NULL)."""
 
 from ..types import Rule
 
@@ -65,4 +65,76 @@ def copy(text):
     ),
 )
 
-RULES = (OWN502,)
+OWN503 = Rule(
+    code="OWN503",
+    name="unchecked-null",
+    default=False,
+    summary="A result that may be NULL is passed to C before any check.",
+    fix="Check the result (`if not p:` / `if p == ffi.NULL:`) and handle the failure before using it.",
+    what=(
+        "Reports the first time a value from a function whose contract says it may fail "
+        "with NULL (`may_fail = \"null\"`, e.g. `malloc`, `stack_create`) is passed to a C "
+        "function on a path where it was not compared with NULL or None. Passing it to "
+        "Python builtins (`print`, `len`) does not count."
+    ),
+    why=(
+        "Allocation and open functions return NULL when they fail. C functions that receive "
+        "NULL for an object dereference it and crash the interpreter, far from the cause, "
+        "instead of raising `MemoryError` where the allocation failed."
+    ),
+    known_problems=(
+        "Strict (off by default): many programs rightly consider small allocations "
+        "infallible. A check inside a helper function, or through a variable other than "
+        "the result, is not seen."
+    ),
+    example=(
+        "s = lib.stack_create(4)\n"
+        "lib.stack_push(s, 1)  # OWN503"
+    ),
+    use_instead=(
+        "s = lib.stack_create(4)\n"
+        "if s == ffi.NULL:\n"
+        "    raise MemoryError(\"stack_create\")\n"
+        "lib.stack_push(s, 1)"
+    ),
+    invalid=(
+        '''import ctypes
+
+libc = ctypes.CDLL(None)
+
+
+def zeroed(n):
+    p = libc.malloc(n)
+    ctypes.memset(p, 0, n)  # expect: OWN503:19
+    return p
+''',
+    ),
+    valid=(
+        '''import ctypes
+
+libc = ctypes.CDLL(None)
+
+
+def zeroed(n):
+    p = libc.malloc(n)
+    if not p:
+        raise MemoryError(n)
+    ctypes.memset(p, 0, n)
+    return p
+
+
+def logged(n):
+    p = libc.malloc(n)
+    print(p)
+    if p is None:
+        return None
+    libc.free(p)
+''',
+    ),
+    references=(
+        "https://docs.python.org/3/library/ctypes.html#return-types",
+        "https://cffi.readthedocs.io/en/stable/ref.html#ffi-null",
+    ),
+)
+
+RULES = (OWN502, OWN503)
