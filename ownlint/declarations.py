@@ -1,8 +1,10 @@
-"""What ctypes declarations say about ownership: `lib.f.restype = ...` (OWN502).
+"""What ctypes declarations say about pointers: `lib.f.restype = ...` (OWN501, OWN502).
 
 A function whose contract returns an owned `char *` must keep the pointer to release
 it; declaring `restype = c_char_p` makes ctypes copy the string into `bytes` and drop
-the pointer, so the string leaks on every call.
+the pointer, so the string leaks on every call (OWN502). A function whose contract
+returns a pointer, called through ctypes with no `restype` at all, returns a C int:
+the upper half of a 64-bit pointer is cut off (OWN501).
 """
 
 from __future__ import annotations
@@ -13,9 +15,38 @@ from .packs import Contracts
 from .types import Finding, ReceiverKind, Returns
 
 STRING_TYPES = frozenset({"ctypes.c_char_p", "ctypes.c_wchar_p"})
+POINTERS = frozenset({Returns.OWNED, Returns.BORROWED, Returns.STATIC, Returns.SINGLETON})
 
 
 def check(path: str, facts: Facts, contracts: Contracts, span_of) -> list[Finding]:
+    return _char_p(path, facts, contracts, span_of) + _missing_restype(path, facts, contracts, span_of)
+
+
+def _missing_restype(path: str, facts: Facts, contracts: Contracts, span_of) -> list[Finding]:
+    """OWN501, at the first call of each function. Only libraries this module loads
+    itself are checked: their declarations are expected here (a restype set on any
+    receiver, anywhere in the module, counts)."""
+    findings = []
+    reported = set()
+    for library, name, node in facts.library_calls:
+        if name in facts.declared_restypes or name in library.wrapped or (library.name, name) in reported:
+            continue
+        if facts.libraries.get(library.name) is None:
+            continue
+        contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)) or \
+            contracts.lookup(ReceiverKind.ANY, name)
+        if contract is None or contract.returns not in POINTERS:
+            continue
+        reported.add((library.name, name))
+        findings.append(Finding(
+            "OWN501", path, span_of(node),
+            f"`{library.name}.{name}` returns a pointer, but no `{library.name}.{name}.restype` is declared: "
+            f"ctypes returns a C int, which cuts a 64-bit pointer in half",
+        ))
+    return findings
+
+
+def _char_p(path: str, facts: Facts, contracts: Contracts, span_of) -> list[Finding]:
     findings = []
     for library, name, value, _target in facts.restypes:
         declared = facts.resolve(value, STRING_TYPES)

@@ -53,6 +53,8 @@ class Facts:
     finalizers: dict = field(default_factory=dict)  # `f` / `self._f` -> the expression its finalizer releases
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
+    declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
 
@@ -170,7 +172,7 @@ class _Collector:
             return known
         if isinstance(expr, cst.Call):
             if facts.resolve(expr.func, self.loaders.library_calls) in self.loaders.library_calls:
-                return LibraryObject(name, _string_literals(expr))
+                return LibraryObject(name, _string_literals(expr), ctypes=True)
             func = expr.func
             if (
                 isinstance(func, cst.Attribute)
@@ -181,7 +183,7 @@ class _Collector:
             # ctypes.cdll.LoadLibrary is listed whole; `cdll.foo.LoadLibrary` is rare.
         if isinstance(expr, cst.Attribute):
             if facts.resolve(expr.value, self.loaders.library_attributes) in self.loaders.library_attributes:
-                return LibraryObject(name, (expr.attr.value,))
+                return LibraryObject(name, (expr.attr.value,), ctypes=True)
         return None
 
     def _is_ffi_value(self, expr: cst.BaseExpression) -> bool:
@@ -199,6 +201,7 @@ class _Collector:
             function = target.value.attr.value
             if library is not None:
                 facts.restypes.append((library, function, value, target))
+            facts.declared_restypes.add(function)
             kind = facts.qualname(value.func if isinstance(value, cst.Call) else value)
             if not (kind or "").startswith("ctypes.") and not (isinstance(value, cst.Name) and value.value == "None"):
                 # On any receiver (`def load(lib): lib.f.restype = MyString`): the class owns results.
@@ -341,6 +344,13 @@ class _Collector:
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         if len(self.stack) > 1:
             self.stack[-1].escaping.update(n.name.value for n in node.names)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            library = self.facts.library_of(func.value)
+            if library is not None and library.ctypes:
+                self.facts.library_calls.append((library, func.attr.value, node))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._self_stores(node.target)

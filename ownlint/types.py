@@ -239,6 +239,7 @@ class LibraryObject:
     # Functions whose `restype` is a class of the program's own (Wand's c_magick_char_p
     # releases in its __del__): what their results own is the class's business.
     wrapped: frozenset[str] = frozenset()
+    ctypes: bool = False  # loaded by ctypes (CDLL, cdll.X): results are C ints unless `restype` says otherwise
 
 
 @dataclass(frozen=True)

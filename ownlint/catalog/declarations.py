@@ -2,6 +2,67 @@
 
 from ..types import Rule
 
+OWN501 = Rule(
+    code="OWN501",
+    name="missing-restype",
+    default=False,
+    summary="A C function that returns a pointer is called through ctypes with no `restype` declared.",
+    fix="Declare `lib.f.restype = ctypes.c_void_p` (or the pointer type) before the first call.",
+    what=(
+        "Reports the first call of a function whose contract returns a pointer (`malloc`, "
+        "`strdup`, `stack_create`) on a ctypes library this module loads, when the module "
+        "declares no `restype` for it."
+    ),
+    why=(
+        "ctypes assumes every function returns a C `int`. On a 64-bit platform the upper "
+        "half of the returned pointer is cut off: the program works while addresses are "
+        "small, and crashes or corrupts memory once they are not (large heaps, ASLR)."
+    ),
+    known_problems=(
+        "Strict (off by default) for now: short scripts and examples often call `malloc` "
+        "without a restype on purpose. Declarations made in a loop "
+        "(`getattr(lib, name).restype = ...`) or in another module are not seen; libraries "
+        "imported from another module are not checked."
+    ),
+    example=(
+        "libc = ctypes.CDLL(None)\n"
+        "p = libc.malloc(64)  # OWN501"
+    ),
+    use_instead=(
+        "libc = ctypes.CDLL(None)\n"
+        "libc.malloc.restype = ctypes.c_void_p\n"
+        "p = libc.malloc(64)"
+    ),
+    invalid=(
+        '''import ctypes
+
+libc = ctypes.CDLL(None)
+
+
+def copy(text):
+    p = libc.strdup(text)  # expect: OWN501:9
+    libc.free(p)
+''',
+    ),
+    valid=(
+        '''import ctypes
+
+libc = ctypes.CDLL(None)
+libc.strdup.restype = ctypes.c_void_p
+libc.strdup.argtypes = [ctypes.c_char_p]
+
+
+def copy(text):
+    p = libc.strdup(text)
+    libc.free(p)
+''',
+    ),
+    references=(
+        "https://docs.python.org/3/library/ctypes.html#return-types",
+        "https://docs.python.org/3/library/ctypes.html#ctypes._FuncPtr.restype",
+    ),
+)
+
 OWN502 = Rule(
     code="OWN502",
     severity="warning",
@@ -137,4 +198,4 @@ def logged(n):
     ),
 )
 
-RULES = (OWN502, OWN503)
+RULES = (OWN501, OWN502, OWN503)
