@@ -216,6 +216,8 @@ class _Collector:
                 facts.libraries[name] = library
             elif self._is_ffi_value(value):
                 facts.ffi_names.add(name)
+            elif self._foreign_function(value) is not None:
+                facts.function_aliases[name] = self._foreign_function(value)
             elif isinstance(value, cst.Call) and (
                 facts.resolve(value.func, self.loaders.callback_prototypes) in self.loaders.callback_prototypes
             ):
@@ -279,6 +281,24 @@ class _Collector:
         self._self_stores(node.target)
         if node.value is not None:
             self._assign(node.target, node.value)
+
+    def _foreign_function(self, value: cst.BaseExpression):
+        """`PROTO(("malloc", libc))` or `CFUNCTYPE(c_void_p, c_size_t)(("malloc", libc))`: a
+        prototype bound to a library function, which it declares. (library, name) or None."""
+        if not (isinstance(value, cst.Call) and len(value.args) >= 1):
+            return None
+        func, spec = value.func, value.args[0].value
+        prototypes = self.loaders.callback_prototypes
+        is_prototype = (isinstance(func, cst.Name) and func.value in self.facts.prototypes) or (
+            isinstance(func, cst.Call) and self.facts.resolve(func.func, prototypes) in prototypes)
+        if not is_prototype or not isinstance(spec, cst.Tuple) or len(spec.elements) < 2:
+            return None
+        name, library = spec.elements[0].value, spec.elements[1].value
+        owner = self.facts.library_of(library)
+        if owner is None or not isinstance(name, cst.SimpleString) or not isinstance(name.evaluated_value, str):
+            return None
+        self.facts.declared_restypes.add(name.evaluated_value)  # the prototype declares its restype
+        return owner, name.evaluated_value
 
     def _finalizer(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """`f = weakref.finalize(obj, destroy, h)`: calling `f` or `f.detach()` acts on `h`."""
