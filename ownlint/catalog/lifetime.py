@@ -234,17 +234,21 @@ def log(line):
 OWN105 = Rule(
     code="OWN105",
     name="release-of-managed",
-    summary="A value managed by `ffi.gc` is also released by hand.",
-    fix="Either let the garbage collector release it, or detach first with `ffi.gc(p, None)`.",
+    summary="A value managed by `ffi.gc` or `weakref.finalize` is also released by hand.",
+    fix="Let the garbage collector release it, call the finalizer, or detach first (`ffi.gc(p, None)`, `finalizer.detach()`).",
     what=(
-        "Reports a manual deallocator call on a pointer wrapped by `ffi.gc(p, destructor)`, "
-        "and wrapping the same pointer twice."
+        "Reports a manual deallocator call on a pointer wrapped by `ffi.gc(p, destructor)` or "
+        "handed to `weakref.finalize(obj, destructor, p)` (in a function, or in a method when "
+        "another method set the management up), and wrapping the same pointer twice."
     ),
     why=(
         "The garbage collector calls the destructor when the wrapper dies: a manual "
         "release before that makes it a double free, at a moment nobody controls."
     ),
-    known_problems="Checked within one function; across methods of a class it is not yet followed.",
+    known_problems=(
+        "Across methods, an attribute counts as managed when a method of the same class "
+        "leaves it managed; a finalizer stored elsewhere than on `self` or in a local is not followed."
+    ),
     example=(
         "p = ffi.gc(lib.stack_create(4), lib.stack_destroy)\n"
         "lib.stack_destroy(p)  # OWN105"
