@@ -54,6 +54,7 @@ class Facts:
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
     library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
@@ -196,6 +197,8 @@ class _Collector:
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         facts = self.facts
         self._finalizer(target, value)
+        if isinstance(target, cst.Attribute) and target.attr.value == "errcheck" and isinstance(target.value, cst.Attribute):
+            facts.errchecks.add(target.value.attr.value)
         if isinstance(target, cst.Attribute) and target.attr.value == "restype" and isinstance(target.value, cst.Attribute):
             library = facts.library_of(target.value.value)
             function = target.value.attr.value

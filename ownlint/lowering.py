@@ -53,6 +53,12 @@ class LoweredBlock:
     edges: list  # (target, [events on the edge], implicit)
 
 
+def _dereferences(contract: Contract) -> bool:
+    """Whether a NULL argument crashes the call: not for Python builtins (print, len),
+    nor for casts, which only re-type the pointer."""
+    return contract.pack != "python" and contract.returns is not Returns.ALIAS
+
+
 def _matches_library(obj: LibraryObject):
     import re
 
@@ -265,7 +271,7 @@ class Lowerer:
                 if receiver is not None:
                     self.out.append(E.Escape(receiver, span))
             return None
-        to_c = contract is None or contract.pack != "python"  # builtins (print, len) survive NULL
+        to_c = contract is None or _dereferences(contract)
         for arg, key in keyword:
             if key is not None:
                 self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True, to_c=to_c))
@@ -343,7 +349,7 @@ class Lowerer:
                 continue
             else:
                 self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True,
-                                      to_c=contract.pack != "python"))
+                                      to_c=_dereferences(contract)))
         holder = keys.get(contract.holder) if contract.holder is not None else None
         for index in contract.keeps:
             # Also for untracked arguments (None): registering again lets the old ones go.
@@ -361,8 +367,8 @@ class Lowerer:
         state = _ACQUIRED_STATE.get(returns)
         if state is None:
             return None
-        if state is State.OWNED and contract.may_fail is MayFail.NULL:
-            state = State.MAYBE
+        if state is State.OWNED and contract.may_fail is MayFail.NULL and contract.name not in self.facts.errchecks:
+            state = State.MAYBE  # (an `errcheck` raises on the failure instead of returning NULL)
         target = self._temp()
         self.out.append(
             E.Acquire(

@@ -44,3 +44,13 @@ def test_magickwand_example():
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
     assert actual(path, extra_packs=(pack,), select=DEFAULT) == expected(source)
+
+
+def test_strict_unchecked_null_in_acquisition_fixture():
+    """OWN503 (strict): an unchecked malloc passed to memset; not a cast, nor a result
+    whose errcheck raises on NULL."""
+    path = os.path.join(ROOT, "tests", "fixtures", "acquisition.py")
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    unchecked = lines.index("    ctypes.memset(p, 0, n)") + 1
+    assert actual(path, select=["OWN503"]) == {(unchecked, 19, "OWN503")}
