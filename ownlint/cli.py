@@ -17,14 +17,14 @@ from typing import Optional, Sequence, TextIO
 from . import __version__, baseline, cache, catalog, config, engine, packs, parallel, progress, reporters, ruledocs
 from .types import ConfigError
 
-SUBCOMMANDS = ("explain", "rules", "config")
+SUBCOMMANDS = ("explain", "rules", "config", "infer")
 
 
 def _lint_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ownlint",
         description="Find ownership bugs in Python code that calls C through ctypes or cffi.",
-        epilog="Subcommands: `ownlint explain CODE`, `ownlint rules`, `ownlint config [PATH]`.",
+        epilog="Subcommands: `ownlint explain CODE`, `ownlint rules`, `ownlint config [PATH]`, `ownlint infer FILE`.",
     )
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
     parser.add_argument("--format", choices=reporters.names(), default="text", help="output format (default: text)")
@@ -200,6 +200,27 @@ def _config(argv: Sequence[str], stdout: TextIO) -> int:
     return 0
 
 
+def _infer(argv: Sequence[str], stdout: TextIO) -> int:
+    parser = argparse.ArgumentParser(prog="ownlint infer",
+                                     description="Print a draft rule pack from a binding's cffi cdef declarations.")
+    parser.add_argument("file", help="a Python file with ffi.cdef(\"...\") declarations")
+    parser.add_argument("--output-file", metavar="FILE", help="write the pack to FILE instead of stdout")
+    args = parser.parse_args(argv)
+    from . import infer  # libcst and pycparser: only for this subcommand
+
+    text = infer.infer_file(args.file)
+    if args.output_file:
+        try:
+            with open(args.output_file, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise ConfigError(args.output_file, f"cannot write the pack: {exc.strerror or exc}",
+                              key="--output-file") from None
+    else:
+        stdout.write(text)
+    return 0
+
+
 def _dispatch(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if argv and argv[0] == "explain":
         return _explain(argv[1:], stdout)
@@ -207,6 +228,8 @@ def _dispatch(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return _rules(argv[1:], stdout)
     if argv and argv[0] == "config":
         return _config(argv[1:], stdout)
+    if argv and argv[0] == "infer":
+        return _infer(argv[1:], stdout)
     return _lint(argv, stdout, stderr)
 
 
