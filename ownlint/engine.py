@@ -23,7 +23,7 @@ from .cache import Cache, Outcome
 from .config import Settings
 from .discovery import Missing, discover, module_name
 from .packs import Contracts
-from .types import RESTYPE, FileError, Finding
+from .types import RESTYPE, FileError, Finding, LibraryObject, ReceiverKind
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 continue
             module, name = qual.rsplit(".", 1)
             by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
+        words: dict = {}  # library -> regex of the pack functions that apply to it
         mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
         work = []
         for index, item in enumerate(items):
@@ -161,7 +162,8 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             external = {}
             for module in set(mentioned.findall(raw)):
                 for qual, (name, entry) in by_module[module.decode()].items():
-                    if entry[0] != item.path and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw):
+                    if entry[0] != item.path and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
+                            and _calls_packed(entry[1], raw, contracts, words):
                         external[qual] = entry
             if external and seen.get(index) != _digest(external):  # only files whose inputs changed
                 seen[index] = _digest(external)
@@ -217,6 +219,25 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
         outcomes[index] = outcome
         if cache is not None and outcome.error is None:
             cache.put(keys[index], outcome)
+
+
+def _calls_packed(value, raw: bytes, contracts: Contracts, words: dict) -> bool:
+    """An imported library object matters only to a file that calls one of the pack
+    functions that apply to it; anything else it calls is untracked either way."""
+    if not isinstance(value, LibraryObject):
+        return True
+    if value not in words:
+        from .lowering import _matches_library  # analysis is imported by now (round 1 ran)
+
+        accept = _matches_library(value)
+        names = sorted({
+            name for table in contracts.tables
+            if table.library.kind is ReceiverKind.ANY
+            or (table.library.kind is ReceiverKind.FFI_LIBRARY and accept(table.library))
+            for name in table.functions
+        })
+        words[value] = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b") if names else None
+    return words[value] is not None and words[value].search(raw) is not None
 
 
 def _digest(external: Optional[dict]) -> str:

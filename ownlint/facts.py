@@ -205,9 +205,12 @@ class _Collector:
             if library is not None:
                 facts.restypes.append((library, function, value, target))
             facts.declared_restypes.add(function)
-            kind = facts.qualname(value.func if isinstance(value, cst.Call) else value)
-            if not (kind or "").startswith("ctypes.") and not (isinstance(value, cst.Name) and value.value == "None"):
-                # On any receiver (`def load(lib): lib.f.restype = MyString`): the class owns results.
+            if isinstance(value, cst.Name) and (
+                value.value in facts.classes
+                or (value.value in facts.imports and not facts.imports[value.value].startswith("ctypes."))
+            ):
+                # A class of the program's own, on any receiver (`def load(lib): lib.f.restype
+                # = MyString`): the class owns the results. (Not a variable: `f.restype = restype`.)
                 facts.custom_restypes.add(function)
         if isinstance(target, cst.Name):
             name = target.value
