@@ -163,7 +163,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             for module in set(mentioned.findall(raw)):
                 for qual, (name, entry) in by_module[module.decode()].items():
                     if entry[0] != item.path and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
-                            and _calls_packed(entry[1], raw, contracts, words):
+                            and _calls_packed(name, entry[1], raw, contracts, words):
                         external[qual] = entry
             if external and seen.get(index) != _digest(external):  # only files whose inputs changed
                 seen[index] = _digest(external)
@@ -221,9 +221,10 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
             cache.put(keys[index], outcome)
 
 
-def _calls_packed(value, raw: bytes, contracts: Contracts, words: dict) -> bool:
+def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dict) -> bool:
     """An imported library object matters only to a file that calls one of the pack
-    functions that apply to it; anything else it calls is untracked either way."""
+    functions that apply to it (`name.malloc(`); anything else it calls is untracked
+    either way."""
     if not isinstance(value, LibraryObject):
         return True
     if value not in words:
@@ -236,8 +237,10 @@ def _calls_packed(value, raw: bytes, contracts: Contracts, words: dict) -> bool:
             or (table.library.kind is ReceiverKind.FFI_LIBRARY and accept(table.library))
             for name in table.functions
         })
-        words[value] = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b") if names else None
-    return words[value] is not None and words[value].search(raw) is not None
+        words[value] = b"|".join(re.escape(n.encode()) for n in names)
+    if not words[value]:
+        return False
+    return re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(?:" + words[value] + rb")\b", raw) is not None
 
 
 def _digest(external: Optional[dict]) -> str:
