@@ -10,8 +10,8 @@ the upper half of a 64-bit pointer is cut off (OWN501).
 from __future__ import annotations
 
 from .facts import Facts
-from .lowering import _matches_library
-from .packs import Contracts
+from .packs import Contracts, matches_library as _matches_library
+
 from .types import Finding, ReceiverKind, Returns
 
 STRING_TYPES = frozenset({"ctypes.c_char_p", "ctypes.c_wchar_p"})

@@ -22,7 +22,7 @@ from . import catalog, fingerprints, parallel, prefilter, suppressions
 from .cache import Cache, Outcome
 from .config import Settings
 from .discovery import Missing, discover, module_name
-from .packs import Contracts
+from .packs import Contracts, matches_library
 from .types import RESTYPE, FileError, Finding, LibraryObject, ReceiverKind
 
 
@@ -134,12 +134,14 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     meter = _Meter(progress, len(items), len(items) - len(work))
     _run(work, outcomes, contracts, jobs, cache, meter)
     table: dict = {}
+    previous: dict = {}
+    words: dict = {}  # library -> alternation of the pack functions that apply to it
     seen: dict[int, str] = {}  # file -> digest of the summaries it was last analysed with
     for _ in range(ROUNDS - 1):
         new = _exports(outcomes, items, modules)
         if new == table:
             break
-        table = new
+        previous, table = table, new
         # A file can call a summarised function only if it names both the function and
         # (to import it) its module; the rest is not read again.
         by_module: dict[str, dict] = {}
@@ -150,14 +152,29 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 continue
             module, name = qual.rsplit(".", 1)
             by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
-        words: dict = {}  # library -> regex of the pack functions that apply to it
         mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
+        # A cheap first look: a file can only gain inputs from entries that are new or
+        # changed in this round, so only files naming one of those are examined.
+        pieces = set()
+        for qual, value in table.items():
+            if previous.get(qual) == value:
+                continue
+            name = re.escape((qual[len(RESTYPE):] if qual.startswith(RESTYPE) else qual.rsplit(".", 1)[1]).encode())
+            if isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
+                called = _pack_words(value[1], contracts, words)
+                if called:
+                    pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
+            else:
+                pieces.add(name)
+        if not pieces:
+            break
+        quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
         work = []
         for index, item in enumerate(items):
             if index not in modules:
                 continue
             raw = raws.get(index) or _read(item, outcomes, index)
-            if raw is None:
+            if raw is None or not quick.search(raw):
                 continue
             external = {}
             for module in set(mentioned.findall(raw)):
@@ -227,10 +244,16 @@ def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dic
     either way."""
     if not isinstance(value, LibraryObject):
         return True
-    if value not in words:
-        from .lowering import _matches_library  # analysis is imported by now (round 1 ran)
+    called = _pack_words(value, contracts, words)
+    if not called:
+        return False
+    return re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(?:" + called + rb")\b", raw) is not None
 
-        accept = _matches_library(value)
+
+def _pack_words(value: LibraryObject, contracts: Contracts, words: dict) -> bytes:
+    """An alternation of the names of the pack functions that apply to a library."""
+    if value not in words:
+        accept = matches_library(value)
         names = sorted({
             name for table in contracts.tables
             if table.library.kind is ReceiverKind.ANY
@@ -238,9 +261,7 @@ def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dic
             for name in table.functions
         })
         words[value] = b"|".join(re.escape(n.encode()) for n in names)
-    if not words[value]:
-        return False
-    return re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(?:" + words[value] + rb")\b", raw) is not None
+    return words[value]
 
 
 def _digest(external: Optional[dict]) -> str:

@@ -16,8 +16,8 @@ import libcst as cst
 
 from . import events as E, nodes
 from .cfg import Graph, Step
-from .facts import Facts, LibraryObject, Scope, plain_or_self
-from .packs import Contracts
+from .facts import Facts, Scope, plain_or_self
+from .packs import Contracts, matches_library as _matches_library
 from .types import Contract, MayFail, Summary, NOWHERE, ReceiverKind, Returns, Span
 from .typestate import State
 
@@ -57,19 +57,6 @@ def _dereferences(contract: Contract) -> bool:
     """Whether a NULL argument crashes the call: not for Python builtins (print, len),
     nor for casts, which only re-type the pointer."""
     return contract.pack != "python" and contract.returns is not Returns.ALIAS
-
-
-def _matches_library(obj: LibraryObject):
-    import re
-
-    def accept(filt) -> bool:
-        if filt.names and obj.name not in filt.names:
-            return False
-        if filt.paths and obj.paths:
-            return any(re.search(p, path) for p in filt.paths for path in obj.paths)
-        return True
-
-    return accept
 
 
 class Lowerer:

@@ -17,6 +17,7 @@ from .types import (
     ConfigError,
     Contract,
     LibraryFilter,
+    LibraryObject,
     Loaders,
     MayFail,
     PackFunctions,
@@ -303,3 +304,15 @@ def _check_families(pack: Pack, families: dict[str, str]) -> None:
                     f"unknown family {family!r}; declare it under [families] (known: {known})",
                     "functions", name, key,
                 )
+
+
+def matches_library(obj: LibraryObject):
+    """accept(filter): whether a pack's library filter (names, paths) applies to `obj`."""
+    def accept(filt) -> bool:
+        if filt.names and obj.name not in filt.names:
+            return False
+        if filt.paths and obj.paths:
+            return any(re.search(p, path) for p in filt.paths for path in obj.paths)
+        return True
+
+    return accept
