@@ -131,6 +131,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             continue
         raws[index] = raw
         work.append((index, _job(item, raw, settings, pfi, debug, modules[index], None)))
+    ffi = {index for index, _ in work}  # the files the prefilter let through
     meter = _Meter(progress, len(items), len(items) - len(work))
     _run(work, outcomes, contracts, jobs, cache, meter)
     table: dict = {}
@@ -155,7 +156,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
         # A cheap first look: a file can only gain inputs from entries that are new or
         # changed in this round, so only files naming one of those are examined.
-        pieces = set()
+        pieces, wrappers = set(), set()
         for qual, value in table.items():
             if previous.get(qual) == value:
                 continue
@@ -166,15 +167,19 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                     pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
             else:
                 pieces.add(name)
+                wrappers.add(name)
         if not pieces:
             break
+        # Files the prefilter let through may use any entry; the others (no FFI word at
+        # all) can only call wrapper functions, so only those are looked for in them.
         quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
+        quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
         work = []
         for index, item in enumerate(items):
-            if index not in modules:
+            if index not in modules or (index not in ffi and quick_wrappers is None):
                 continue
             raw = raws.get(index) or _read(item, outcomes, index)
-            if raw is None or not quick.search(raw):
+            if raw is None or not (quick if index in ffi else quick_wrappers).search(raw):
                 continue
             external = {}
             for module in set(mentioned.findall(raw)):
