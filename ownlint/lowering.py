@@ -465,7 +465,11 @@ class Lowerer:
 
     def _capture(self, node: cst.CSTNode, span: Span) -> None:
         """A closure keeps every outer name it mentions alive: those values escape. Only
-        names that this scope's own code mentions can hold this scope's values."""
+        names that this scope's own code mentions can hold this scope's values. In a
+        module or class body every such name already escapes when it is bound
+        (`_escapes`), so only functions need this."""
+        if self.scope.kind != "function":
+            return
         for name in sorted(self.facts.names_in(node) & self.scope.names):
             self.out.append(E.Escape(self.key(cst.Name(name)) or name, span))
 
