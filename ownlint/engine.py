@@ -187,8 +187,9 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                     if entry[0] != item.path and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
                             and _calls_packed(name, entry[1], raw, contracts, words):
                         external[qual] = entry
-            if external and seen.get(index) != _digest(external):  # only files whose inputs changed
-                seen[index] = _digest(external)
+            digest = _digest(external)
+            if external and seen.get(index) != digest:  # only files whose inputs changed
+                seen[index] = digest
                 raws[index] = raw
                 work.append((index, _job(item, raw, settings, pfi, debug, modules[index], external)))
         if not work:

@@ -222,8 +222,8 @@ class _Collector:
                 facts.libraries[name] = library
             elif self._is_ffi_value(value):
                 facts.ffi_names.add(name)
-            elif self._foreign_function(value) is not None:
-                facts.function_aliases[name] = self._foreign_function(value)
+            elif (foreign := self._foreign_function(value)) is not None:
+                facts.function_aliases[name] = foreign
             elif isinstance(value, cst.Call) and (
                 facts.resolve(value.func, self.loaders.callback_prototypes) in self.loaders.callback_prototypes
             ):

@@ -303,8 +303,3 @@ class Summary:
     param_uses: tuple[tuple[int, Span], ...] = ()  # (index, where) passed to C
     param_escapes: frozenset[int] = frozenset()  # kept, stored, returned, or handed to unknown code
     returns: tuple = ()  # (state, family, call, where) when it returns an owned value acquired inside
-
-    @property
-    def is_trivial(self) -> bool:
-        """Nothing a caller needs to know about its arguments or result."""
-        return not (self.param_releases or self.param_uses or self.returns)
