@@ -17,7 +17,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from . import cfg, classes, declarations, facts as facts_mod, flow, lowering, prefilter
+from . import cfg, classes, declarations, facts as facts_mod, flow, lowering, prefilter, slicing
 from .packs import Contracts
 from .types import RESTYPE, Finding, LazySpan, Returns, Span, Summary, concrete
 
@@ -132,7 +132,7 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
     if refused is not None:
         return _unparsable(path, refused)
     try:
-        tree = cst.parse_module(text)
+        tree = _parse(text, contracts, external)
     except cst.ParserSyntaxError as exc:
         python = _python_syntax_error(text)  # CPython's messages are the ones people know
         if python is not None:
@@ -145,6 +145,18 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to analyse")
     return FileAnalysis(tuple(findings), text, exports)
+
+
+def _parse(text: str, contracts: Contracts, external: Optional[dict]) -> cst.Module:
+    """libcst's tree of the parts of `text` that can involve FFI (slicing.py); every line
+    and column is where it was in `text`."""
+    sliced = slicing.reduce(text, slicing.vocabulary(contracts, external or ()))
+    if sliced is not text:
+        try:
+            return cst.parse_module(sliced)
+        except cst.ParserSyntaxError:  # not expected; the whole file then says why
+            pass
+    return cst.parse_module(text)
 
 
 def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
