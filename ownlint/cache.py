@@ -6,6 +6,10 @@ the content of its own modules, so a development checkout never reads stale resu
 Entries are JSON files written atomically (a temporary file, then `os.replace`), so
 concurrent runs are safe: each sees a whole entry or none. An entry that cannot be read
 or decoded is ignored, and rewritten by this run.
+
+Beside the results, `Scans` remembers the byte scans of files that do not involve FFI
+(the prefilter's "no", and "names none of these wrappers"), keyed by the file's stat, so
+that an unchanged run does not read them at all.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -67,6 +72,9 @@ class Cache:
         digest.update(b"\0" + raw)
         return digest.hexdigest()
 
+    def scans(self) -> "Scans":
+        return Scans(os.path.join(self.directory, f"scans-{self.context[:16]}.json"), self)
+
     def _path(self, key: str) -> str:
         return os.path.join(self.directory, key[:2], key[2:] + ".json")
 
@@ -79,16 +87,20 @@ class Cache:
 
     def put(self, key: str, outcome: Outcome) -> None:
         path = self._path(key)
+        self.write(path, _encode(outcome))
+
+    def write(self, path: str, document) -> None:
+        """Write a JSON document atomically; a read-only or full disk costs speed, never results."""
         try:
             if not self.ready:
                 self._prepare()
             os.makedirs(os.path.dirname(path), exist_ok=True)
             temporary = f"{path}.{os.getpid()}.tmp"
             with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(_encode(outcome), handle, separators=(",", ":"))
+                json.dump(document, handle, separators=(",", ":"))
             os.replace(temporary, path)
         except OSError:
-            pass  # a read-only or full disk costs speed, never results
+            pass
 
     def _prepare(self) -> None:
         os.makedirs(self.directory, exist_ok=True)
@@ -102,6 +114,75 @@ class Cache:
                 with open(mark, "w", encoding="utf-8") as handle:
                     handle.write(text)
         self.ready = True
+
+
+# A file modified within this many nanoseconds of being scanned may change again without
+# its stat changing (coarse timestamps): its scans are not remembered (git does the same).
+_RACY_NS = 2_000_000_000
+
+
+class Scans:
+    """Yes/no answers of byte scans, per file, valid while its stat is unchanged.
+
+    One JSON document for the whole tree: {absolute path: [stat, {scan: answer}]}, where
+    the stat is (size, mtime, ctime, inode) in nanoseconds and `scan` names the question
+    (the prefilter, or a digest of the pattern searched for). Last writer wins; a lost
+    update costs a re-read next time, never a wrong answer.
+    """
+
+    def __init__(self, path: str, cache: Cache) -> None:
+        self.path, self.cache = path, cache
+        self.stats: dict[str, Optional[list]] = {}  # this run's stat of each file asked about
+        self.asked: dict[str, set] = {}  # path -> the scans this run asked about
+        self.changed = False
+        try:
+            with open(path, encoding="utf-8") as handle:
+                entries = json.load(handle)
+            self.entries = {
+                str(p): [list(map(int, stat)), {str(k): bool(v) for k, v in answers.items()}]
+                for p, (stat, answers) in entries.items()
+            }
+        except (OSError, ValueError, TypeError, AttributeError):
+            self.entries = {}
+
+    def _stat(self, path: str) -> Optional[list]:
+        if path not in self.stats:
+            try:
+                st = os.stat(path)
+                self.stats[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            except OSError:
+                self.stats[path] = None
+        return self.stats[path]
+
+    def answer(self, path: str, scan: str) -> Optional[bool]:
+        """The remembered answer, or None when the file changed or was never scanned so."""
+        self.asked.setdefault(path, set()).add(scan)
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != self._stat(path):
+            return None
+        return entry[1].get(scan)
+
+    def remember(self, path: str, scan: str, answer: bool) -> None:
+        stat = self._stat(path)
+        if stat is None or time.time_ns() - max(stat[1], stat[2]) < _RACY_NS:
+            return
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != stat:
+            entry = self.entries[path] = [stat, {}]
+        if entry[1].get(scan) is not answer:
+            entry[1][scan] = answer
+            self.changed = True
+
+    def save(self) -> None:
+        # Answers to questions this run no longer asks (an older wrapper pattern) go.
+        for path, scans in self.asked.items():
+            entry = self.entries.get(path)
+            if entry is not None and set(entry[1]) - scans:
+                entry[1] = {k: v for k, v in entry[1].items() if k in scans}
+                self.changed = True
+        if self.changed:
+            self.cache.write(self.path, self.entries)
+            self.changed = False
 
 
 def _span(values: list) -> Span:

@@ -98,6 +98,7 @@ def _ignored_here(rules, settings: Settings, absolute: str) -> set[str]:
     return ignored
 
 
+_PREFILTER = "prefilter"  # the name of the prefilter's answer in the scan index
 ROUNDS = 6  # rounds across modules: a chain of wrappers and re-exports more than 5 modules long is cut
 
 
@@ -113,6 +114,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     wrappers), until no summary changes or ROUNDS is reached.
     """
     items = list(discover(paths, settings))
+    scans = cache.scans() if cache is not None else None  # what earlier runs learned of unchanged files
     outcomes: list[Optional[Outcome]] = [None] * len(items)
     raws: dict[int, bytes] = {}
     modules: dict[int, str] = {}
@@ -122,11 +124,18 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         if isinstance(item, Missing):
             outcomes[index] = Outcome(error=FileError(item.path, item.reason))
             continue
+        modules[index] = module_name(item.absolute)
+        if scans is not None and scans.answer(item.absolute, _PREFILTER) is False:
+            outcomes[index] = Outcome()  # unchanged since a run found no FFI word in it
+            continue
         raw = _read(item, outcomes, index)
         if raw is None:
+            del modules[index]
             continue
-        modules[index] = module_name(item.absolute)
-        if not prefilter.may_involve_ffi(raw, contracts):
+        involved = prefilter.may_involve_ffi(raw, contracts)
+        if scans is not None:
+            scans.remember(item.absolute, _PREFILTER, involved)
+        if not involved:
             outcomes[index] = Outcome()  # cannot involve FFI code: not parsed (unless it calls a wrapper)
             continue
         raws[index] = raw
@@ -174,13 +183,26 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         # all) can only call wrapper functions, so only those are looked for in them.
         quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
         quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
+        # Which wrappers a file names is remembered per pattern: a new wrapper is a new question.
+        scan = "wrappers:" + hashlib.sha256(quick_wrappers.pattern).hexdigest()[:16] if quick_wrappers else ""
         work = []
         for index, item in enumerate(items):
             if index not in modules or (index not in ffi and quick_wrappers is None):
                 continue
-            raw = raws.get(index) or _read(item, outcomes, index)
-            if raw is None or not (quick if index in ffi else quick_wrappers).search(raw):
+            if index not in ffi and scans is not None and scans.answer(item.absolute, scan) is False:
                 continue
+            raw = raws.get(index) or _read(item, outcomes, index)
+            if raw is None:
+                continue
+            if index in ffi:
+                if not quick.search(raw):
+                    continue
+            else:
+                found = quick_wrappers.search(raw) is not None
+                if scans is not None:
+                    scans.remember(item.absolute, scan, found)
+                if not found:
+                    continue
             external = {}
             for module in set(mentioned.findall(raw)):
                 for qual, (name, entry) in by_module[module.decode()].items():
@@ -196,6 +218,8 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             break
         meter.total += len(work)
         _run(work, outcomes, contracts, jobs, cache, meter)
+    if scans is not None:
+        scans.save()
     return _collect(items, outcomes, raws, baseline)
 
 

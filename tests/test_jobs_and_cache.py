@@ -2,13 +2,14 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from ownlint import engine, parallel
+from ownlint import cache, engine, parallel
 
 from .clirun import run
 from .expectations import STACK_PACK
@@ -69,6 +70,82 @@ def test_warm_run_reads_the_cache_and_analyses_nothing(tree, monkeypatch):
     assert lint(tree, "-j", "1") == cold
 
 
+def reads(monkeypatch):
+    """The names of the files a run reads, in order."""
+    seen = []
+    real = engine._read
+
+    def spy(item, outcomes, index):
+        seen.append(os.path.basename(item.absolute))
+        return real(item, outcomes, index)
+
+    monkeypatch.setattr(engine, "_read", spy)
+    return seen
+
+
+def test_warm_run_does_not_read_unchanged_files_without_ffi(tree, monkeypatch):
+    """The prefilter's "no" is remembered by the file's stat: an unchanged run reads only
+    the files it analyses (to hash them for the result cache)."""
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # the files were written a moment ago
+    cold = lint(tree, "-j", "1")
+    seen = reads(monkeypatch)
+    assert lint(tree, "-j", "1") == cold
+    assert "plain.py" not in seen and "fixtures_wrappers.py" in seen
+    seen.clear()
+    (tree / "plain.py").write_text(BUGGY_PLAIN)  # now it calls C
+    code, out, _ = lint(tree, "-j", "1")
+    assert "plain.py" in seen
+    assert ("plain.py", "OWN102") in {(f["path"], f["code"]) for f in json.loads(out)}
+
+
+BUGGY_PLAIN = """\
+import ctypes
+
+libc = ctypes.CDLL(None)
+p = libc.malloc(8)
+libc.free(p)
+libc.free(p)
+"""
+
+
+def test_a_file_modified_just_now_is_not_remembered(tree, monkeypatch):
+    """A timestamp can be too coarse to show a second edit in the same instant, so the
+    answers for a file modified within the last two seconds are not kept."""
+    lint(tree, "-j", "1")
+    seen = reads(monkeypatch)
+    lint(tree, "-j", "1")
+    assert "plain.py" in seen
+
+
+def test_files_calling_wrappers_are_still_found_on_a_warm_run(tmp_path, monkeypatch):
+    """`app.py` has no FFI word; the remembered scans must not hide that it calls the
+    package's wrappers, on a warm run nor once a new wrapper appears that a remembered
+    file (`later.py`, scanned before `recycle` was a wrapper) calls."""
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    package = tmp_path / "package"
+    shutil.copytree(FIXTURES / "package", package)
+    (package / "later.py").write_text(LATER)
+    cold = lint(package)
+    found = {(f["path"], f["code"]) for f in json.loads(cold[1])}
+    assert ("app.py", "OWN102") in found and not any(path == "later.py" for path, _ in found)
+    assert lint(package) == cold
+    tools = package / "stacks" / "tools.py"
+    tools.write_text(tools.read_text() + "\n\ndef recycle(s):\n    close_stack(s)\n")
+    code, out, _ = lint(package)
+    assert {(f["path"], f["line"], f["code"]) for f in json.loads(out) if f["path"] == "later.py"} == \
+        {("later.py", 6, "OWN102")}
+
+
+LATER = """\
+from stacks.tools import recycle
+
+
+def again(s):
+    recycle(s)
+    recycle(s)
+"""
+
+
 def test_no_cache_neither_reads_nor_writes(tree):
     lint(tree, "--no-cache")
     assert not (tree / ".ownlint_cache").exists()
@@ -85,6 +162,17 @@ def test_corrupt_entries_are_ignored_and_rebuilt(tree):
     for entry in entries(tree / ".ownlint_cache"):
         entry.write_text('{"kept": [{"c": "OWN101"')  # truncated
     assert lint(tree, "-j", "1") == cold
+
+
+
+def test_a_corrupt_scan_index_is_ignored_and_rebuilt(tree, monkeypatch):
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    cold = lint(tree, "-j", "1")
+    [index] = (tree / ".ownlint_cache").glob("scans-*.json")
+    for garbage in ('{"plain.py": [[1, 2], {"prefilter": fal', '[1, 2]', '{"plain.py": [[1], 5]}'):
+        index.write_text(garbage)
+        assert lint(tree, "-j", "1") == cold
+        assert json.loads(index.read_text())
     for entry in entries(tree / ".ownlint_cache"):
         json.loads(entry.read_text())
 
