@@ -17,9 +17,9 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from . import cfg, classes, declarations, facts as facts_mod, flow, lowering, prefilter, slicing
+from . import cfg, classes, declarations, facts as facts_mod, flow, inference, lowering, prefilter, slicing
 from .packs import Contracts
-from .types import RESTYPE, Finding, LazySpan, Returns, Span, Summary, concrete
+from .types import INFERRED, RESTYPE, Finding, LazySpan, Returns, Span, Summary, concrete
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 # Deep nesting needs deeply nested brackets, a long line or many continuation lines; only
@@ -141,7 +141,7 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to parse")
     try:
-        findings, exports = _analyse_module(path, tree, contracts, module, external or {})
+        findings, exports = _analyse_module(path, tree, contracts, module, external or {}, text)
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to analyse")
     return FileAnalysis(tuple(findings), text, exports)
@@ -160,7 +160,7 @@ def _parse(text: str, contracts: Contracts, external: Optional[dict]) -> cst.Mod
 
 
 def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
-                    external: dict) -> tuple[list[Finding], dict]:
+                    external: dict, text: str) -> tuple[list[Finding], dict]:
     positions = _Positions(module)
 
     def code_of(node: cst.CSTNode) -> str:
@@ -178,6 +178,9 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
     _import_libraries(facts, name, external)
     _wrapped_results(facts, external)
     order = facts.order
+    inferred_here = inference.local(facts.cdefs, contracts, span_of)
+    inferred = inference.merged(inferred_here, external, contracts)
+    facts.inferred = {function: guess.contract() for function, guess in inferred.items()}
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)
 
@@ -213,8 +216,8 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
         key = (scope.cls, scope.node.name.value) if id(scope) in summarised else None
         findings.extend(results[key][0] if key in results else run(scope, summaries)[0])
     by_class: dict[str, dict] = {}
-    for (cls, name), summary in summaries.items():
-        by_class.setdefault(cls, {})[name] = summary
+    for (cls, member), summary in summaries.items():
+        by_class.setdefault(cls, {})[member] = summary
     bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     by_class.pop("", None)  # module-level functions
     findings.extend(declarations.check(path, facts, contracts, span_of))
@@ -231,6 +234,8 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
     }
     for function in facts.custom_restypes:
         exports[RESTYPE + function] = ("", RESTYPE)
+    for function, guess in inferred_here.items():
+        exports[INFERRED + function] = ("", guess)
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
     for local, library in facts.libraries.items():
@@ -240,7 +245,8 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
         found = external.get(facts.absolute(qual, name))
         if found is not None and local not in exports:
             exports[local] = found
-    return _with_symbols(_concrete(findings), facts.scopes, span_of), exports
+    findings = inference.mark(_concrete(findings), inferred, path, text.splitlines() if inferred else [])
+    return _with_symbols(findings, facts.scopes, span_of), exports
 
 
 def _wrapped_results(facts: facts_mod.Facts, external: dict) -> None:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import __version__
-from .types import FileError, Finding, LibraryObject, Related, Span, Summary
+from .types import FileError, Finding, InferredContract, LibraryObject, Related, Span, Summary
 
 FORMAT = "1"
 DIRECTORY = ".ownlint_cache"
@@ -226,6 +226,9 @@ def _decode(document: dict) -> Outcome:
 def _encode_export(value) -> dict:
     if isinstance(value, str):
         return {"marker": value}
+    if isinstance(value, InferredContract):
+        return {"inferred": [value.name, value.family, value.releases, value.declared, value.path,
+                             _spanlist(value.span)]}
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
     return {"library": [value.name, list(value.paths), sorted(value.wrapped)]}
@@ -236,6 +239,10 @@ def _decode_export(d: dict):
         return str(d["marker"])
     if "summary" in d:
         return _decode_summary(d["summary"])
+    if "inferred" in d:
+        name, family, releases, declared, path, span = d["inferred"]
+        return InferredContract(str(name), str(family), None if releases is None else int(releases), str(declared),
+                                str(path), _span(span))
     name, paths, wrapped = d["library"]
     return LibraryObject(str(name), tuple(str(p) for p in paths), frozenset(str(w) for w in wrapped))
 

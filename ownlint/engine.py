@@ -23,7 +23,7 @@ from .cache import Cache, Outcome
 from .config import Settings
 from .discovery import Missing, discover, module_name
 from .packs import Contracts, matches_library
-from .types import RESTYPE, FileError, Finding, LibraryObject, ReceiverKind
+from .types import GLOBAL_KEYS, FileError, Finding, InferredContract, LibraryObject, ReceiverKind
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,8 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         # (to import it) its module; the rest is not read again.
         by_module: dict[str, dict] = {}
         for qual, entry in table.items():
-            if qual.startswith(RESTYPE):  # needs no import: any file calling the function
-                name = qual[len(RESTYPE):]
+            if qual.startswith(GLOBAL_KEYS):  # needs no import: any file calling the function
+                name = _global_name(qual)
                 by_module.setdefault(name, {})[qual] = (name, entry)
                 continue
             module, name = qual.rsplit(".", 1)
@@ -169,8 +169,10 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         for qual, value in table.items():
             if previous.get(qual) == value:
                 continue
-            name = re.escape((qual[len(RESTYPE):] if qual.startswith(RESTYPE) else qual.rsplit(".", 1)[1]).encode())
-            if isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
+            name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
+            if isinstance(value[1], InferredContract):  # called on a cffi library: FFI files only
+                pieces.add(name)
+            elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
                 called = _pack_words(value[1], contracts, words)
                 if called:
                     pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
@@ -221,6 +223,11 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     if scans is not None:
         scans.save()
     return _collect(items, outcomes, raws, baseline)
+
+
+def _global_name(key: str) -> str:
+    """`stack_create` for `inferred:stack_create` or `restype:stack_create`."""
+    return key.split(":", 1)[1]
 
 
 def _read(item, outcomes: list, index: int) -> Optional[bytes]:
@@ -310,7 +317,7 @@ def _exports(outcomes: list, items: list, modules: dict) -> dict:
         if module.endswith(".__init__"):
             module = module[: -len(".__init__")]
         for name, (origin, summary) in outcome.exports.items():
-            key = name if name.startswith(RESTYPE) else f"{module}.{name}"  # project-wide, not imported
+            key = name if name.startswith(GLOBAL_KEYS) else f"{module}.{name}"  # project-wide, not imported
             table[key] = (origin or items[index].path, summary)
     return table
 

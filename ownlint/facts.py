@@ -56,6 +56,8 @@ class Facts:
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
     errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
     library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
+    cdefs: list = field(default_factory=list)  # (declarations, string node) of `ffi.cdef("...")`
+    inferred: dict = field(default_factory=dict)  # function -> Contract inferred from a cdef (inference.py)
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
 
@@ -377,6 +379,12 @@ class _Collector:
             library = self.facts.library_of(func.value)
             if library is not None and library.ctypes:
                 self.facts.library_calls.append((library, func.attr.value, node))
+            elif func.attr.value == "cdef" and node.args and self.facts.is_ffi(func.value):
+                value = node.args[0].value
+                if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    text = value.evaluated_value
+                    if isinstance(text, str):
+                        self.facts.cdefs.append((text, value))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._self_stores(node.target)

@@ -129,8 +129,11 @@ class Lowerer:
             if library is not None:
                 if name in library.wrapped:  # its restype class owns the result
                     return Callee(text, None, True)
-                contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library))
-                return Callee(text, contract or contracts.lookup(ReceiverKind.ANY, name), True)
+                contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)) \
+                    or contracts.lookup(ReceiverKind.ANY, name)
+                if contract is None and not library.ctypes:  # a cffi library: its cdef may say
+                    contract = facts.inferred.get(name)
+                return Callee(text, contract, True)
             if facts.is_ffi(func.value):
                 contract = contracts.lookup(ReceiverKind.FFI_OBJECT, name)
                 return Callee(text, contract, contract is not None)

@@ -33,7 +33,7 @@ from typing import Iterable, Optional, Union
 
 from . import prefilter
 from .packs import Contracts
-from .types import RESTYPE, Returns
+from .types import GLOBAL_KEYS, Returns
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -85,7 +85,7 @@ def vocabulary(contracts: Contracts, external: Iterable[str] = ()) -> Vocabulary
     (`pkg.native.make`: `make`, and `native` for `native.make(...)`)."""
     words = set(_base_words(contracts))
     for qual in external:
-        if not qual.startswith(RESTYPE):  # a declaration: the call sites mention the library
+        if not qual.startswith(GLOBAL_KEYS):  # declarations: the call sites mention the library
             words.update(qual.rsplit(".", 2)[-2:])
     return Vocabulary(frozenset(words), _binders(contracts), _star_words(contracts))
 

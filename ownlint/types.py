@@ -228,6 +228,28 @@ class Loaders:
 # Key prefix, in the summaries shared across modules, of a function that some module gives
 # a restype class of its own (`lib.f.restype = MyString`): project-wide, not imported.
 RESTYPE = "restype:"
+# Key prefix of a contract inferred from a cffi `cdef` declaration: project-wide too.
+INFERRED = "inferred:"
+GLOBAL_KEYS = (RESTYPE, INFERRED)  # keys that are not `module.name`: any file naming the function
+
+
+@dataclass(frozen=True)
+class InferredContract:
+    """A contract guessed from a cffi `cdef` declaration and the function's name (SPEC §3,
+    "Inference"): `Stack *stack_create(...)` creates a `Stack`, `void stack_destroy(Stack *)`
+    releases one. Findings that rest on it say so and point at the declaration."""
+
+    name: str
+    family: str
+    releases: Optional[int]  # the released argument; None for a creator
+    declared: str  # the C type it creates or releases: "Stack *"
+    path: str  # the file of the declaration ("" while in that file)
+    span: Span  # the declaration inside the cdef string
+
+    def contract(self) -> Contract:
+        if self.releases is None:
+            return Contract(self.name, "inferred", returns=Returns.OWNED, family=self.family, may_fail=MayFail.NULL)
+        return Contract(self.name, "inferred", releases=self.releases, family=self.family)
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,19 @@ def test_oracle_cases():
             lines = {int(row["line"])} | {int(x) for x in row["alt_lines"].split(",") if x.strip().isdigit()}
             hits = {(line, code) for line, code in reported if line in lines and code in CODES[row["intended"]]}
             assert hits, (row["case"], row["intended"], row["line"], reported)
+
+
+def test_oracle_cffi_cases_without_a_pack_through_their_cdefs():
+    """With no stack pack at all, the cffi programs whose bugs need only a creator and a
+    destroyer are found through the contracts inferred from their own `ffi.cdef`, and say
+    so; the clean ones stay clean. (Borrowed names and retained callbacks need a pack.)"""
+    code, out, err = run("--format", "json", os.path.join(ORACLE, "cases"))
+    assert code in (0, 1), err
+    found = {(os.path.basename(f["path"]), f["line"], f["code"]) for f in json.loads(out)}
+    assert found == {
+        ("cf01_peek_after_destroy.py", 24, "OWN101"),
+        ("cf06_del_after_close.py", 33, "OWN401"),
+        ("cf08_early_return.py", 18, "OWN202"),
+        ("cf19_gc_and_close.py", 31, "OWN105"),
+    }
+    assert all(f["message"].endswith("(inferred contract)") for f in json.loads(out))
