@@ -312,6 +312,7 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts, imported: set = 
     top = {id(s): s.node.name.value for s in facts.scopes[0].nested if s.kind == "function"}
     while True:
         wrappers = {name for sid, name in top.items() if sid in chosen}  # functions that may have summaries
+        wrappers |= {alias for alias, target in facts.partials.items() if target in wrappers}
         stored: dict[str, set] = {}  # class -> attributes its analysed methods store
         touched: dict[str, set] = {}  # class -> attributes (and methods) they read or write
         methods: dict[str, set] = {}  # class -> its analysed methods

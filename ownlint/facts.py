@@ -56,6 +56,7 @@ class Facts:
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
     errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
     library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
+    partials: dict = field(default_factory=dict)  # name -> module function of `name = functools.partial(f)`
     cdefs: list = field(default_factory=list)  # (declarations, string node) of `ffi.cdef("...")`
     inferred: dict = field(default_factory=dict)  # function -> Contract inferred from a cdef (inference.py)
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
@@ -123,6 +124,9 @@ class Facts:
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
             return expr.value.value in ("self", "cls") and expr.attr.value in self.attr_ffi
         return False
+
+
+_PARTIAL = frozenset({"functools.partial"})
 
 
 def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
@@ -226,6 +230,11 @@ class _Collector:
                 facts.ffi_names.add(name)
             elif (foreign := self._foreign_function(value)) is not None:
                 facts.function_aliases[name] = foreign
+            elif (partial := self._partial(value)) is not None:
+                if isinstance(partial, tuple):
+                    facts.function_aliases[name] = partial
+                else:
+                    facts.partials[name] = partial
             elif isinstance(value, cst.Call) and (
                 facts.resolve(value.func, self.loaders.callback_prototypes) in self.loaders.callback_prototypes
             ):
@@ -249,6 +258,8 @@ class _Collector:
                 owner = facts.library_of(value.value)
                 if owner is not None:  # `self._destroy = lib.stack_destroy`: a bound alias
                     facts.function_aliases[f"self.{attr}"] = (owner, value.attr.value)
+            elif isinstance(partial := self._partial(value), tuple):
+                facts.function_aliases[f"self.{attr}"] = partial
 
     # --- visitors -------------------------------------------------------------------
 
@@ -307,6 +318,24 @@ class _Collector:
             return None
         self.facts.declared_restypes.add(name.evaluated_value)  # the prototype declares its restype
         return owner, name.evaluated_value
+
+    def _partial(self, value: cst.BaseExpression):
+        """`functools.partial(lib.stack_destroy)`: the library function (library, name) or
+        the module function's name it stands for. Only with no positional argument bound:
+        one bound first would move every argument (and could be what the call releases)."""
+        if not (isinstance(value, cst.Call) and value.args
+                and self.facts.resolve(value.func, _PARTIAL) in _PARTIAL):
+            return None
+        first, rest = value.args[0], value.args[1:]
+        if first.keyword is not None or first.star or any(a.keyword is None for a in rest):
+            return None
+        target = first.value
+        if isinstance(target, cst.Attribute):
+            owner = self.facts.library_of(target.value)
+            return (owner, target.attr.value) if owner is not None else None
+        if isinstance(target, cst.Name):
+            return self.facts.function_aliases.get(target.value) or target.value
+        return None
 
     def _finalizer(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """`f = weakref.finalize(obj, destroy, h)`: calling `f` or `f.detach()` acts on `h`."""

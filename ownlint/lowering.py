@@ -153,7 +153,8 @@ class Lowerer:
                 library, name = alias
                 contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library))
                 return Callee(text, contract, True)
-            summary = self.summaries.get(("", func.value))
+            target = facts.partials.get(func.value, func.value)  # `destroy = partial(close)`
+            summary = self.summaries.get(("", target))
             if summary is not None and func.value not in self.scope.params:
                 return Callee(text, function=summary)
         if self.external:

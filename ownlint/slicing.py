@@ -104,7 +104,7 @@ def _binders(contracts: Contracts) -> frozenset:
     loaders = contracts.loaders
     calls = loaders.library_calls | loaders.ffi_calls | loaders.callback_prototypes | loaders.ffi_library_methods
     finalizers = {qual for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
-    return frozenset(qual.rsplit(".", 1)[-1] for qual in calls | finalizers)
+    return frozenset(qual.rsplit(".", 1)[-1] for qual in calls | finalizers | {"functools.partial"})
 
 
 @lru_cache(maxsize=8)
