@@ -36,6 +36,9 @@ from .packs import Contracts
 from .types import GLOBAL_KEYS, Returns
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
+_SELF_ATTRIBUTE = re.compile(r"\bself\s*\.\s*([A-Za-z_]\w*)")
+_SELF_STORE = re.compile(r"\bself\s*\.\s*([A-Za-z_]\w*)\s*(?:(?:[-+*/%&|^@]|//|>>|<<|\*\*)?=(?!=)|[:,)\]])")
+_SELF_DELETE = re.compile(r"\bdel\s+self\s*\.\s*([A-Za-z_]\w*)")
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 # Words that declare what a library function returns or how it fails, on any receiver.
 DECLARATIONS = frozenset({"restype", "argtypes", "errcheck"})
@@ -116,10 +119,23 @@ def _star_words(contracts: Contracts) -> tuple:
     return tuple(sorted((module, frozenset(names)) for module, names in modules.items()))
 
 
+# A file that names FFI words this many times per function is a binding module, where
+# nearly every function is kept: CPython's parse would cost more than libcst would save.
+# Substring counts (a word inside a longer name counts too) cost little and err towards
+# not slicing. Measured on the standard library and the FFI corpus of benchmarks/run.py:
+# the files under 1.5 hold 93% of what slicing saves, for 61% of the bytes `ast` parses.
+DENSE = 1.5
+
+
+def _dense(text: str, vocabulary: Vocabulary) -> bool:
+    mentions = sum(text.count(word) for word in vocabulary.words)
+    return mentions >= DENSE * max(1, text.count("def "))
+
+
 def reduce(text: str, vocabulary: Vocabulary) -> str:
     """`text` with the functions and methods that cannot involve FFI emptied, or `text`
     itself when CPython cannot parse it (libcst reports the error) or nothing is cut."""
-    if len(text) < MIN_SIZE:
+    if len(text) < MIN_SIZE or _dense(text, vocabulary):
         return text
     try:
         with warnings.catch_warnings():
@@ -134,6 +150,9 @@ def reduce(text: str, vocabulary: Vocabulary) -> str:
 class _Slicer:
     def __init__(self, tree: ast.Module, lines: list[str], vocabulary: Vocabulary) -> None:
         self.lines = lines
+        self.bindings: dict[int, list] = {}  # id(node) -> its statements that can bind an FFI name
+        self.bound: dict[int, set] = {}  # id(top-level statement) -> every name it binds
+        self.idents: dict[int, frozenset] = {}  # id(import statement) -> its identifiers
         self.words = set(vocabulary.words)
         self.binders = set(vocabulary.binders)
         self.top: list[tuple[ast.stmt, frozenset]] = []  # kept whole, always; with their identifiers
@@ -208,8 +227,10 @@ class _Slicer:
         return self._blank()
 
     def _mentions(self, node: ast.AST) -> bool:
-        start, end = self._span(node)
-        return bool(self._idents(start, end) & self.words)
+        idents = self.idents.get(id(node))
+        if idents is None:
+            idents = self.idents[id(node)] = self._idents(*self._span(node))
+        return bool(idents & self.words)
 
     def _keep(self, unit: _Unit) -> None:
         unit.kept = True
@@ -233,36 +254,27 @@ class _Slicer:
         """Module level: every name a statement that mentions a word binds (a
         module value loaded in any function escapes there; a library, an ffi object).
         Functions and classes defined inside it count as functions: only their FFI names."""
-        names = set()
-        stack = [statement]
-        while stack:
-            node = stack.pop()
-            if node is not statement and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-                self._learn_bindings(node)
-                continue
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-                names.add(node.attr)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-                self._assignment(node)
-            stack.extend(ast.iter_child_nodes(node))
+        names = self.bound.get(id(statement))
+        if names is None:
+            start, end = self._span(statement)
+            names = self.bound[id(statement)] = _bound_names(statement, "".join(self.lines[start - 1:end]))
         self._learn(names)
+        self._learn_bindings(statement)
 
-    def _learn_bindings(self, function: ast.AST) -> None:
+    def _learn_bindings(self, node: ast.AST) -> None:
         """In a function: the names it binds to FFI objects (libraries, ffi objects,
         aliases of library functions, prototypes, finalizers, imports of pack modules),
         which the facts know by name in the whole module, and its `global` names."""
-        for node in ast.walk(function):
-            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-                self._assignment(node)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                self._learn(node.names)
+        found = self.bindings.get(id(node))
+        if found is None:  # one walk over the statements per node; the answers change per round
+            found = self.bindings[id(node)] = [s for s in _statements(node) if isinstance(s, _BINDING)]
+        for statement in found:
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                self._assignment(statement)
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                self._import(statement)
+            else:
+                self._learn(statement.names)
 
     def _import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
         """`from ctypes import cast`, `import ctypes as C`, `from ._ffi import lib`: names of
@@ -270,7 +282,7 @@ class _Slicer:
         if self._mentions(node):
             self._learn(a.asname or a.name.split(".")[0] for a in node.names)
 
-    def _assignment(self, node: Union[ast.Assign, ast.AnnAssign, ast.NamedExpr]) -> None:
+    def _assignment(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:
         """`lib`, `lib.f`, `self._lib` (aliases), `CDLL(...)`, `ffi.dlopen(...)`,
         `PROTO(...)`, `CFUNCTYPE(...)(...)`: values whose name the facts remember. The
         name of a library, prototype or ffi object is itself a binder: `PROTO(("f", lib))`."""
@@ -310,17 +322,17 @@ class _Slicer:
                 self._keep(method)
 
     def _attributes(self, unit: _Unit) -> None:
+        """`self.X` it mentions, and those it may store (a superset: `self.X` before `=`,
+        an augmented `+=`, `:`, or `,` `)` `]` as in a tuple target, `del self.X`)."""
         if unit.self_attrs is not None:
             return
-        unit.self_attrs, unit.self_stores = set(), set()
-        body = [s for s in unit.node.body if not _is_def(s)] if unit.cls is not None and unit is unit.cls.own \
-            else [unit.node]
-        for statement in body:
-            for node in ast.walk(statement):
-                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-                    unit.self_attrs.add(node.attr)
-                    if not isinstance(node.ctx, ast.Load):
-                        unit.self_stores.add(node.attr)
+        if unit.cls is not None and unit is unit.cls.own:
+            spans = [self._span(s) for s in unit.node.body if not _is_def(s)]
+        else:
+            spans = [(unit.start, unit.end)]
+        text = "".join("".join(self.lines[start - 1:end]) for start, end in spans)
+        unit.self_attrs = set(_SELF_ATTRIBUTE.findall(text))
+        unit.self_stores = set(_SELF_STORE.findall(text)) | set(_SELF_DELETE.findall(text))
 
     # --- the text libcst parses -------------------------------------------------------
 
@@ -350,6 +362,45 @@ class _Slicer:
             for number in range(first, last + 1):
                 lines[number - 1] = _emptied(lines[number - 1], number == filler)
         return "".join(lines)
+
+
+_BINDING = (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(node: ast.AST):
+    """`node` and every statement in its bodies, nested functions and classes included
+    (expressions are not entered: the facts record bindings by statements only)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for name in _BODIES:
+            children = getattr(current, name, None)
+            if isinstance(children, list):
+                stack.extend(children)
+
+
+def _bound_names(statement: ast.AST, text: str) -> set:
+    """Every name a module-level statement binds, and the names of the functions and
+    classes it defines (not what those bind inside). `text`: the statement's source."""
+    if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and ":=" not in text:
+        return _target_names(statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+    if isinstance(statement, ast.Expr) and ":=" not in text:
+        return set()
+    names = set()
+    stack = [statement]
+    while stack:
+        node = stack.pop()
+        if node is not statement and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+        stack.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _is_def(node: ast.AST) -> bool:
