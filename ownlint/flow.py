@@ -10,7 +10,7 @@ once, at the site, with the exit that leaks as a related location.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Iterable, Optional
 
 from . import events as E
 from .deaths import Deaths, Site
@@ -101,8 +101,18 @@ def _entry_param(vid: Vid) -> str:
     return ""
 
 
-def _rooted(key: str, root: str) -> bool:
-    return key.startswith(root + ".") or key.startswith(root + "[")
+def _ordered(values) -> "Iterable":
+    """Values in a deterministic order (sorting one value, the usual case, is skipped)."""
+    return values if len(values) < 2 else sorted(values, key=repr)
+
+
+def _under(env: dict, root: str) -> list:
+    """The keys of `env` for parts of `root`: `root.x`, `root[0]`."""
+    prefixes = (root + ".", root + "[")
+    return [k for k in env if k.startswith(prefixes)]
+
+
+_HANDLERS: dict = {}  # event type -> the Interpreter method that runs it
 
 
 def _describe(key: str, site: Optional[Site]) -> str:
@@ -228,12 +238,12 @@ class Interpreter:
     # --- deaths -----------------------------------------------------------------------
 
     def _unbind(self, store: Store, key: str, kind: str, span: Span, rooted: bool = True) -> None:
-        keys = [key] + ([k for k in store.env if _rooted(k, key)] if rooted else [])
+        keys = [key] + (_under(store.env, key) if rooted else [])
         dropped: set = set()
         for k in keys:
             dropped |= store.env.pop(k, frozenset())
             store.status.pop(k, None)
-        for vid in sorted(dropped, key=repr):
+        for vid in _ordered(dropped):
             if not self._referenced(store, vid):
                 self._dies(store, vid, kind, span)
 
@@ -258,7 +268,7 @@ class Interpreter:
         """Python-owned memory died while C memory (or a raw pointer) that points to it lives
         on: that holder now dangles. It is reported when the holder is next handed to a call
         or escapes (OWN303/OWN304), not if the field is overwritten first or it dies unused."""
-        for holder, where, slot in sorted(vstate.pinned, key=repr):
+        for holder, where, slot in _ordered(vstate.pinned):
             if holder not in store.vals or not self._referenced(store, holder):
                 continue
             hstate = store.vals[holder]
@@ -268,7 +278,7 @@ class Interpreter:
         hstate = store.vals.get(holder)
         if hstate is None or not hstate.dangling:
             return
-        for _field, where, site_key, kind, span in sorted(hstate.dangling, key=repr):
+        for _field, where, site_key, kind, span in _ordered(hstate.dangling):
             site = self.deaths.sites.get(site_key)
             code = "OWN304" if site is not None and site.family == "buffer" else "OWN303"
             what = f"the memory from `{site.call}`" if site else "the memory"
@@ -312,7 +322,11 @@ class Interpreter:
     # --- events -----------------------------------------------------------------------
 
     def run(self, store: Store, event) -> None:
-        getattr(self, "_" + type(event).__name__.lower())(store, event)
+        kind = type(event)
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            handler = _HANDLERS[kind] = getattr(Interpreter, "_" + kind.__name__.lower())
+        handler(self, store, event)
 
     def _view(self, store: Store, ev: E.View) -> None:
         """A raw pointer into Python-owned memory is a new, borrowed value that the memory
@@ -326,7 +340,7 @@ class Interpreter:
             if vid in store.vals and self._referenced(store, vid):
                 self._rename(store, vid)
             store.vals[vid] = VState(frozenset({State.BORROWED}), owners=python)
-            for owner in sorted(python, key=repr):
+            for owner in _ordered(python):
                 ostate = store.vals[owner]
                 store.vals[owner] = replace(ostate, pinned=ostate.pinned | {(vid, ev.span, None)})
             targets.add(vid)
@@ -344,7 +358,7 @@ class Interpreter:
         realloc_of = frozenset()
         if ev.realloc_of:
             realloc_of = self._lazy(store, ev.realloc_of)
-            for old in sorted(realloc_of, key=repr):
+            for old in _ordered(realloc_of):
                 problems = self._step(store, old, Ev.REALLOC, ev.site)
                 self._word(store, old, problems, ev.realloc_of, ev.site, ev.call)
                 # If the old block dies while realloc may have failed, the leak is here.
@@ -363,7 +377,7 @@ class Interpreter:
             self.attr_uses.add(_self_attr(ev.key))
             for site in ev.inside or (ev.span,):
                 self.attr_use_sites.add((_self_attr(ev.key), site))
-        for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
+        for vid in _ordered(store.env.get(ev.key, frozenset())):
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
@@ -375,7 +389,7 @@ class Interpreter:
             problems = self._step(store, vid, event, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
             if State.BORROWED in vstate.states:
-                for owner in sorted(vstate.owners, key=repr):
+                for owner in _ordered(vstate.owners):
                     ostate = store.vals.get(owner)
                     if ostate is not None and State.RELEASED in ostate.states:
                         when, notes = self._released_note(ostate)
@@ -386,7 +400,7 @@ class Interpreter:
                         )
 
     def _release(self, store: Store, ev: E.Release) -> None:
-        for vid in sorted(self._lazy(store, ev.key), key=repr):
+        for vid in _ordered(self._lazy(store, ev.key)):
             # Releasing the value an attribute held on entry (also through an alias `h`).
             attr = _entry_attr(vid)
             if self.reporting and attr and not ev.python:
@@ -431,7 +445,7 @@ class Interpreter:
         self._let_go(store, lambda holder, call, span: (
             holder is not None and holder in holders and call == ev.call and span != ev.span
         ))
-        for vid in sorted(store.env.get(ev.key, frozenset()) if ev.key else (), key=repr):
+        for vid in _ordered(store.env.get(ev.key, frozenset()) if ev.key else ()):
             vstate = store.vals.get(vid)
             if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT}:
                 continue
@@ -440,13 +454,13 @@ class Interpreter:
             store.vals[vid] = replace(store.vals[vid], holders=store.vals[vid].holders | added)
 
     def _transfer(self, store: Store, ev: E.Transfer) -> None:
-        for vid in sorted(self._lazy(store, ev.key), key=repr):
+        for vid in _ordered(self._lazy(store, ev.key)):
             vstate = store.vals.get(vid)
             problems = self._step(store, vid, Ev.TRANSFER, ev.span, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
 
     def _manage(self, store: Store, ev: E.Manage) -> None:
-        for vid in sorted(self._lazy(store, ev.key), key=repr):
+        for vid in _ordered(self._lazy(store, ev.key)):
             vstate = store.vals.get(vid)
             problems = self._step(store, vid, Ev.DETACH if ev.detach else Ev.MANAGE, ev.span)
             if not ev.detach:
@@ -456,7 +470,7 @@ class Interpreter:
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate, how="wrapped again")
 
     def _escape(self, store: Store, ev: E.Escape) -> None:
-        keys = [ev.key] + [k for k in store.env if _rooted(k, ev.key)]
+        keys = [ev.key] + _under(store.env, ev.key)
         if self.reporting:
             self.attr_escaped.update(a for a in map(_self_attr, keys) if a)
             for key in keys:
@@ -464,7 +478,7 @@ class Interpreter:
                     if _entry_attr(vid):
                         self.attr_escaped.add(_entry_attr(vid))
         for key in keys:
-            for vid in sorted(store.env.get(key, frozenset()), key=repr):
+            for vid in _ordered(store.env.get(key, frozenset())):
                 self._report_dangling(store, vid, ev.span)  # returned or stored with a dangling field
                 if self.reporting:
                     if _entry_param(vid) in self.params:
@@ -485,7 +499,7 @@ class Interpreter:
         vids = store.env.get(ev.source, frozenset()) if ev.source is not None else frozenset()
         links = store.status.get(ev.source) if ev.source is not None else None
         if ev.escapes:
-            for vid in sorted(vids, key=repr):
+            for vid in _ordered(vids):
                 self._step(store, vid, Ev.ESCAPE, ev.span)
         if ev.target == ev.source:
             return
@@ -507,7 +521,7 @@ class Interpreter:
         self._unbind(store, ev.key, "temp" if ev.key.startswith("$") else "del", ev.span)
 
     def _discard(self, store: Store, ev: E.Discard) -> None:
-        for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
+        for vid in _ordered(store.env.get(ev.key, frozenset())):
             vstate = store.vals.get(vid)
             others = any(vid in vids for k, vids in store.env.items() if k != ev.key)
             if vstate is not None and not others and vstate.states & _OWNING:
@@ -521,7 +535,7 @@ class Interpreter:
         store.status.pop(ev.key, None)
 
     def _assume(self, store: Store, ev: E.Assume) -> None:
-        for vid, success in sorted(store.status.get(ev.key, frozenset()), key=repr):
+        for vid, success in _ordered(store.status.get(ev.key, frozenset())):
             worked = _status_outcome(ev.test, ev.const, success)
             if worked is not None:
                 self._refine(store, vid, worked)
@@ -533,7 +547,7 @@ class Interpreter:
             nonnull = ev.test == "ne"
         else:
             return
-        for vid in sorted(store.env.get(ev.key, frozenset()), key=repr):
+        for vid in _ordered(store.env.get(ev.key, frozenset())):
             self._refine(store, vid, nonnull)
 
     def _refine(self, store: Store, vid: Vid, nonnull: bool) -> None:
@@ -617,7 +631,7 @@ class Interpreter:
     def _owner_name(self, store: Store, vstate: Optional[VState]) -> str:
         if vstate is None:
             return "another object"
-        for owner in sorted(vstate.owners, key=repr):
+        for owner in _ordered(vstate.owners):
             label = self.deaths.labels.get(owner[0]) or (owner[0][1] if owner[0][0] == "param" else None)
             if label:
                 return f"`{label}`"
@@ -648,14 +662,13 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         start.vals[vid] = VState(frozenset({State.UNKNOWN}))
         start.env[name] = frozenset({vid})
     inputs: dict[int, Store] = {entry: start}
-    order = list(range(len(blocks)))
     work = [entry]
     queued = {entry}
     iterations = 0
     limit = 200 * max(1, len(blocks))
     while work and iterations < limit:
         iterations += 1
-        work.sort(key=order.index, reverse=True)
+        work.sort(reverse=True)  # blocks are numbered in order: the earliest is taken first
         index = work.pop()
         queued.discard(index)
         for target, store in _flow(interp, blocks, index, inputs[index]):
