@@ -80,6 +80,7 @@ class Lowerer:
         self.span_of = span_of
         self.code_of = code_of
         self.module_functions = contracts.module_functions
+        self.callees: dict = {}  # id(func node) -> Callee: may_raise and lowering ask about the same calls
         self.out: list = []
         self.temps: list[str] = []
         self.counter = 0
@@ -121,8 +122,14 @@ class Lowerer:
     # --- calls ----------------------------------------------------------------------
 
     def resolve(self, func: cst.BaseExpression) -> Callee:
+        known = self.callees.get(id(func))
+        if known is None:
+            known = self.callees[id(func)] = self._resolve(func)
+        return known
+
+    def _resolve(self, func: cst.BaseExpression) -> Callee:
         facts, contracts = self.facts, self.contracts
-        text = self.code_of(func)
+        text = _dotted(func) or self.code_of(func)  # code generation only for unusual callees
         if isinstance(func, cst.Attribute):
             library = facts.library_of(func.value)
             name = func.attr.value
@@ -761,3 +768,15 @@ def lower(graph: Graph, lowerer: Lowerer) -> list[LoweredBlock]:
             edges.append((edge.target, extra + edge_kills, edge.implicit))
         blocks.append(LoweredBlock(produced, edges))
     return blocks
+
+
+def _dotted(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a chain of names and attributes (what code generation would give), else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
