@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import cfg, classes, declarations, facts as facts_mod, flow, inference, lowering, prefilter, slicing
 from .packs import Contracts
-from .types import INFERRED, RESTYPE, Finding, LazySpan, Returns, Span, Summary, concrete
+from .types import CHAR_P, INFERRED, RESTYPE, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 # Deep nesting needs deeply nested brackets, a long line or many continuation lines; only
@@ -178,6 +178,12 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
     _import_libraries(facts, name, external)
     _wrapped_results(facts, external)
     order = facts.order
+    # `restype = c_char_p` declared away from the library (another module, `def load(lib)`):
+    # the results are bytes, not tracked; each call is reported instead.
+    strings_here = declarations.string_restypes(facts, contracts, span_of)
+    string_restypes = {**{v.function: dataclasses.replace(v, path=origin) for key, (origin, v) in external.items()
+                          if key.startswith(CHAR_P) and isinstance(v, StringRestype)}, **strings_here}
+    _untracked(facts, set(string_restypes))
     inferred_here = inference.local(facts.cdefs, contracts, span_of)
     inferred = inference.merged(inferred_here, external, contracts)
     facts.inferred = {function: guess.contract() for function, guess in inferred.items()}
@@ -203,24 +209,24 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
     methods = [s for s in scopes if s.kind == "function" and (s.cls or id(s) in top)]
     summaries: dict = {}
     results: dict = {}
+    # Results by scope: a property's getter and setter share a name (and a summary key,
+    # the later one's), never their findings.
     for _ in range(ROUNDS):
-        results = {(s.cls, s.node.name.value): run(s, summaries) for s in methods}
-        previous, summaries = summaries, {key: result[1] for key, result in results.items()}
+        results = {id(s): run(s, summaries) for s in methods}
+        previous, summaries = summaries, {(s.cls, s.node.name.value): results[id(s)][1] for s in methods}
         if summaries == previous:
             break
     else:
         results = {}
     findings: list[Finding] = []
-    summarised = {id(s) for s in methods}
     for scope in scopes:
-        key = (scope.cls, scope.node.name.value) if id(scope) in summarised else None
-        findings.extend(results[key][0] if key in results else run(scope, summaries)[0])
+        findings.extend(results[id(scope)][0] if id(scope) in results else run(scope, summaries)[0])
     by_class: dict[str, dict] = {}
     for (cls, member), summary in summaries.items():
         by_class.setdefault(cls, {})[member] = summary
     bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     by_class.pop("", None)  # module-level functions
-    findings.extend(declarations.check(path, facts, contracts, span_of))
+    findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
     # Other modules learn only of factories and destroyers: a function that merely uses
@@ -236,6 +242,9 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
         exports[RESTYPE + function] = ("", RESTYPE)
     for function, guess in inferred_here.items():
         exports[INFERRED + function] = ("", guess)
+    for function, declaration in {**declarations.string_restypes(facts, contracts, span_of, libraries=True),
+                                  **strings_here}.items():
+        exports[CHAR_P + function] = ("", declaration)
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
     for local, library in facts.libraries.items():
@@ -253,10 +262,17 @@ def _wrapped_results(facts: facts_mod.Facts, external: dict) -> None:
     """Mark library functions whose `restype` is not a ctypes type, here or in another
     module of the project: a class of the program's own decides what happens to the
     pointer, so ownlint does not track it."""
-    wrapped = set(facts.custom_restypes) | {key[len(RESTYPE):] for key in external if key.startswith(RESTYPE)}
-    if wrapped:
+    _untracked(facts, set(facts.custom_restypes) | {key[len(RESTYPE):] for key in external if key.startswith(RESTYPE)})
+
+
+def _untracked(facts: facts_mod.Facts, functions: set) -> None:
+    """The results of these library functions are not tracked (`library.wrapped`)."""
+    if functions:
         for name, library in list(facts.libraries.items()):
-            facts.libraries[name] = dataclasses.replace(library, wrapped=library.wrapped | wrapped)
+            facts.libraries[name] = dataclasses.replace(library, wrapped=library.wrapped | functions)
+        facts.attr_libraries.update({
+            name: dataclasses.replace(library, wrapped=library.wrapped | functions)
+            for name, library in facts.attr_libraries.items()})
 
 
 def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> None:
@@ -264,7 +280,7 @@ def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> No
     for local, qual in facts.imports.items():
         found = external.get(facts.absolute(qual, module))
         if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries:
-            facts.libraries[local] = facts_mod.LibraryObject(local, found[1].paths, found[1].wrapped)
+            facts.libraries[local] = dataclasses.replace(found[1], name=local)
 
 
 def _imported_wrappers(facts: facts_mod.Facts, module: str, external: dict) -> set:

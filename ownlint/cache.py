@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import __version__
-from .types import FileError, Finding, InferredContract, LibraryObject, Related, Span, Summary
+from .types import FileError, Finding, InferredContract, LibraryObject, Related, Span, StringRestype, Summary
 
 FORMAT = "1"
 DIRECTORY = ".ownlint_cache"
@@ -226,12 +226,14 @@ def _decode(document: dict) -> Outcome:
 def _encode_export(value) -> dict:
     if isinstance(value, str):
         return {"marker": value}
+    if isinstance(value, StringRestype):
+        return {"char_p": [value.function, value.kind, value.path, _spanlist(value.span)]}
     if isinstance(value, InferredContract):
         return {"inferred": [value.name, value.family, value.releases, value.declared, value.path,
                              _spanlist(value.span)]}
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
-    return {"library": [value.name, list(value.paths), sorted(value.wrapped)]}
+    return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes]}
 
 
 def _decode_export(d: dict):
@@ -239,12 +241,15 @@ def _decode_export(d: dict):
         return str(d["marker"])
     if "summary" in d:
         return _decode_summary(d["summary"])
+    if "char_p" in d:
+        function, kind, path, span = d["char_p"]
+        return StringRestype(str(function), str(kind), str(path), _span(span))
     if "inferred" in d:
         name, family, releases, declared, path, span = d["inferred"]
         return InferredContract(str(name), str(family), None if releases is None else int(releases), str(declared),
                                 str(path), _span(span))
-    name, paths, wrapped = d["library"]
-    return LibraryObject(str(name), tuple(str(p) for p in paths), frozenset(str(w) for w in wrapped))
+    name, paths, wrapped, is_ctypes = d["library"]
+    return LibraryObject(str(name), tuple(str(p) for p in paths), frozenset(str(w) for w in wrapped), bool(is_ctypes))
 
 
 def _spanlist(span: Span) -> list:

@@ -12,14 +12,61 @@ from __future__ import annotations
 from .facts import Facts
 from .packs import Contracts, matches_library as _matches_library
 
-from .types import Finding, ReceiverKind, Returns
+from .types import Finding, ReceiverKind, Related, Returns, StringRestype, concrete
 
 STRING_TYPES = frozenset({"ctypes.c_char_p", "ctypes.c_wchar_p"})
 POINTERS = frozenset({Returns.OWNED, Returns.BORROWED, Returns.STATIC, Returns.SINGLETON})
 
 
-def check(path: str, facts: Facts, contracts: Contracts, span_of) -> list[Finding]:
-    return _char_p(path, facts, contracts, span_of) + _missing_restype(path, facts, contracts, span_of)
+def check(path: str, facts: Facts, contracts: Contracts, span_of, elsewhere: dict) -> list[Finding]:
+    """`elsewhere`: function -> StringRestype declared on a receiver that is not a library
+    of the module that declares it (another module's, or this one's `def load(lib)`)."""
+    return (_char_p(path, facts, contracts, span_of) + _char_p_calls(path, facts, contracts, span_of, elsewhere)
+            + _missing_restype(path, facts, contracts, span_of))
+
+
+def string_restypes(facts: Facts, contracts: Contracts, span_of, libraries: bool = False) -> dict[str, StringRestype]:
+    """This module's `X.f.restype = c_char_p` for functions a pack says return an owned
+    string: where X is not one of its libraries (`def load(lib)`), or with `libraries`, where
+    it is. Calls elsewhere (or here, for the former) are where the strings leak."""
+    found = {}
+    declared = [(name, value) for _library, name, value, _target in facts.restypes] if libraries \
+        else facts.other_restypes
+    for function, value in declared:
+        declared = facts.resolve(value, STRING_TYPES)
+        if declared in STRING_TYPES and function not in found and _owned(contracts, function):
+            found[function] = StringRestype(function, declared.rsplit(".", 1)[1], "", concrete(span_of(value)))
+    return found
+
+
+def _owned(contracts: Contracts, function: str) -> bool:
+    contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, function) or contracts.lookup(ReceiverKind.ANY, function)
+    return contract is not None and contract.returns is Returns.OWNED
+
+
+def _char_p_calls(path: str, facts: Facts, contracts: Contracts, span_of, elsewhere: dict) -> list[Finding]:
+    """OWN502 at each call of a function declared `c_char_p` where no library of the
+    calling module is in sight of the declaration (declared on a library of this module,
+    it is reported at the declaration instead)."""
+    local = {name for _library, name, _value, _target in facts.restypes}
+    findings = []
+    for receiver, name, node in facts.named_calls:
+        declaration = elsewhere.get(name)
+        library = facts.libraries.get(receiver)  # also one imported from another module
+        if declaration is None or name in local or library is None or not library.ctypes:
+            continue
+        contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)) or \
+            contracts.lookup(ReceiverKind.ANY, name)
+        if contract is None or contract.returns is not Returns.OWNED:
+            continue
+        where = declaration.path or path
+        findings.append(Finding(
+            "OWN502", path, span_of(node),
+            f"`{library.name}.{name}` returns a string the caller must release, but its `restype = "
+            f"{declaration.kind}` makes ctypes convert it to `bytes` and drop the pointer: this call leaks the string",
+            (Related(where, declaration.span, f"`{name}.restype = {declaration.kind}` is declared here"),),
+        ))
+    return findings
 
 
 def _missing_restype(path: str, facts: Facts, contracts: Contracts, span_of) -> list[Finding]:

@@ -23,7 +23,7 @@ from .cache import Cache, Outcome
 from .config import Settings
 from .discovery import Missing, discover, module_name
 from .packs import Contracts, matches_library
-from .types import GLOBAL_KEYS, FileError, Finding, InferredContract, LibraryObject, ReceiverKind
+from .types import GLOBAL_KEYS, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, StringRestype
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             if previous.get(qual) == value:
                 continue
             name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
-            if isinstance(value[1], InferredContract):  # called on a cffi library: FFI files only
+            if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
                 pieces.add(name)
             elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
                 called = _pack_words(value[1], contracts, words)

@@ -54,9 +54,13 @@ class Facts:
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    named_calls: list = field(default_factory=list)  # (receiver name, function, call node) of `x.f(...)`
+    other_restypes: list = field(default_factory=list)  # (function, value) of `X.f.restype = T`, X no library
     errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
     library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
     partials: dict = field(default_factory=dict)  # name -> module function of `name = functools.partial(f)`
+    library_loaders: dict = field(default_factory=dict)  # function -> the libraries it returns (a tuple)
+    library_groups: dict = field(default_factory=dict)  # name -> the libraries `name = loader()` holds
     cdefs: list = field(default_factory=list)  # (declarations, string node) of `ffi.cdef("...")`
     inferred: dict = field(default_factory=dict)  # function -> Contract inferred from a cdef (inference.py)
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
@@ -129,6 +133,11 @@ class Facts:
 _PARTIAL = frozenset({"functools.partial"})
 
 
+def _renamed(library: LibraryObject, name: str) -> LibraryObject:
+    """The same library, known here by another name (`library = libraries[0]`)."""
+    return LibraryObject(name, library.paths, library.wrapped, library.ctypes)
+
+
 def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
     found: list[str] = []
 
@@ -177,6 +186,17 @@ class _Collector:
         known = facts.library_of(expr)
         if known is not None:
             return known
+        loaded = self._libraries_loaded(expr)
+        if loaded is not None and len(loaded) == 1:  # `lib = load()`, where load() returns a CDLL
+            return _renamed(loaded[0], name)
+        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and len(expr.slice) == 1:
+            # `library = libraries[0]`, where `libraries = load_library()` returns (libwand, libmagick)
+            index = expr.slice[0].slice
+            group = facts.library_groups.get(expr.value.value)
+            if group is not None and isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+                position = int(index.value.value, 0)
+                if position < len(group):
+                    return _renamed(group[position], name)
         if isinstance(expr, cst.Call):
             if facts.resolve(expr.func, self.loaders.library_calls) in self.loaders.library_calls:
                 return LibraryObject(name, _string_literals(expr), ctypes=True)
@@ -191,6 +211,13 @@ class _Collector:
         if isinstance(expr, cst.Attribute):
             if facts.resolve(expr.value, self.loaders.library_attributes) in self.loaders.library_attributes:
                 return LibraryObject(name, (expr.attr.value,), ctypes=True)
+        return None
+
+    def _libraries_loaded(self, expr: cst.BaseExpression) -> Optional[tuple]:
+        """The libraries `f()` returns, for a function of this module that returns library
+        objects (`return libwand, libmagick`); None for anything else."""
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+            return self.facts.library_loaders.get(expr.func.value)
         return None
 
     def _is_ffi_value(self, expr: cst.BaseExpression) -> bool:
@@ -210,6 +237,8 @@ class _Collector:
             function = target.value.attr.value
             if library is not None:
                 facts.restypes.append((library, function, value, target))
+            else:
+                facts.other_restypes.append((function, value))
             facts.declared_restypes.add(function)
             if isinstance(value, cst.Name) and (
                 value.value in facts.classes
@@ -353,7 +382,27 @@ class _Collector:
                 for t, v in zip(target.elements, value.elements):
                     self._record(t.value, v.value)
             return
+        loaded = self._libraries_loaded(value)
+        if loaded is not None:
+            if isinstance(target, cst.Name) and len(loaded) > 1:
+                self.facts.library_groups[target.value] = loaded
+            elif isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == len(loaded):
+                for element, library in zip(target.elements, loaded):  # `libwand, libmagick = load()`
+                    if isinstance(element.value, cst.Name):
+                        self.facts.libraries[element.value.value] = _renamed(library, element.value.value)
+                return
         self._record(target, value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """`return libwand, libmagick` in a top-level function: it loads libraries."""
+        scope = self.stack[-1] if self.stack else None
+        if scope is None or scope.kind != "function" or scope.cls or len(self.stack) != 2 or node.value is None:
+            return
+        value = node.value
+        parts = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
+        found = [self.facts.library_of(p) for p in parts]
+        if found and all(found):
+            self.facts.library_loaders[scope.node.name.value] = tuple(found)
 
     def visit_With(self, node: cst.With) -> None:
         # `with Cls(...) as x`: x is the instance (when __enter__ returns self, as usual).
@@ -405,6 +454,8 @@ class _Collector:
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute):
+            if isinstance(func.value, cst.Name):  # `x.f(...)`: x may be a library imported later
+                self.facts.named_calls.append((func.value.value, func.attr.value, node))
             library = self.facts.library_of(func.value)
             if library is not None and library.ctypes:
                 self.facts.library_calls.append((library, func.attr.value, node))

@@ -236,6 +236,8 @@ class _Slicer:
         unit.kept = True
         if unit.cls is None:
             self.words.add(unit.name)  # a function of the module: its callers may use its summary
+            if unit.idents & self.binders:  # it may return a library it loads: `lib = load()`
+                self.binders.add(unit.name)
         else:
             self.words.add(unit.cls.node.name)  # a class with summaries: code that uses it
 

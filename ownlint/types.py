@@ -230,7 +230,20 @@ class Loaders:
 RESTYPE = "restype:"
 # Key prefix of a contract inferred from a cffi `cdef` declaration: project-wide too.
 INFERRED = "inferred:"
-GLOBAL_KEYS = (RESTYPE, INFERRED)  # keys that are not `module.name`: any file naming the function
+# Key prefix of a `restype = c_char_p` declared on a receiver that is not a library object
+# of its module (`def load(lib): lib.f.restype = c_char_p`): the calls report it.
+CHAR_P = "char_p:"
+GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P)  # keys that are not `module.name`: any file naming the function
+
+
+@dataclass(frozen=True)
+class StringRestype:
+    """`X.f.restype = c_char_p` (or `c_wchar_p`) where X is not a library the module loads."""
+
+    function: str
+    kind: str  # c_char_p or c_wchar_p
+    path: str  # the file of the declaration ("" while in that file)
+    span: Span
 
 
 @dataclass(frozen=True)

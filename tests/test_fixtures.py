@@ -27,6 +27,10 @@ def test_package_fixture():
     """Wrappers across modules: `app.py` never mentions ctypes or cffi, yet what the
     package's functions acquire and release is followed into it."""
     package = os.path.join(ROOT, "tests", "fixtures", "package")
+    assert actual(package, select=DEFAULT, relative_to=package) == _expected_in(package)
+
+
+def _expected_in(package: str) -> set:
     wanted = set()
     for folder, _dirs, names in os.walk(package):
         for name in names:
@@ -34,7 +38,15 @@ def test_package_fixture():
                 path = os.path.join(folder, name)
                 with open(path, encoding="utf-8") as handle:
                     wanted |= {(os.path.relpath(path, package), *item) for item in expected(handle.read())}
-    assert actual(package, select=DEFAULT, relative_to=package) == wanted
+    return wanted
+
+
+def test_wand_style_package():
+    """Wand 0.6: `library = libraries[0]` out of the tuple a loader function returns, and
+    `restype = c_char_p` declared on a parameter in another module, reported at the call."""
+    package = os.path.join(ROOT, "tests", "fixtures", "wandlike")
+    pack = os.path.join(ROOT, "examples", "magickwand", "magickwand.toml")
+    assert actual(package, extra_packs=(pack,), select=DEFAULT, relative_to=package) == _expected_in(package)
 
 
 def test_magickwand_example():

@@ -217,3 +217,17 @@ def test_a_worker_that_dies_loses_only_its_own_file():
     assert sorted(results) == [
         ("a", "ok:a"), ("b", "ok:b"), ("c", "ok:c"), ("d", "ok:d"), ("poison", "crashed:poison"),
     ]
+
+
+def test_summaries_across_modules_survive_the_cache(tmp_path):
+    """Exports of every kind (library objects, restype declarations, wrappers, inferred
+    contracts) read back from the cache give the same findings as a cold run."""
+    shutil.copytree(FIXTURES / "wandlike", tmp_path / "wandlike")
+    shutil.copytree(FIXTURES / "package", tmp_path / "package")
+    shutil.copy(FIXTURES / "inferred.py", tmp_path / "inferred.py")
+    magick = str(ROOT / "examples" / "magickwand" / "magickwand.toml")
+    command = ("--pack", magick, "--format", "json", ".")
+    cold = run(*command, "--no-cache", cwd=tmp_path)
+    assert {f["code"] for f in json.loads(cold[1])} >= {"OWN502", "OWN201", "OWN102"}
+    assert run(*command, cwd=tmp_path) == cold  # filling the cache
+    assert run(*command, cwd=tmp_path) == cold  # from the cache
