@@ -44,19 +44,24 @@ def confirmed_bugs(ids):
         return [row for row in csv.DictReader(handle, delimiter="\t") if row["id"] in ids]
 
 
-def _lint_release(tmp_path_factory, package, version):
+def _lint_release(tmp_path_factory, package, version, packs=()):
     dest = tmp_path_factory.mktemp(f"{package}-{version}")
     fetch = subprocess.run([sys.executable, os.path.join(REALWORLD, "fetch.py"), package, version, str(dest)],
                            capture_output=True, text=True, timeout=300)
     if fetch.returncode != 0:
         pytest.skip(f"could not download {package} {version}")
-    code, out, err = run("--format", "json", str(dest))
+    code, out, err = run("--format", "json", *(arg for pack in packs for arg in ("--pack", pack)), str(dest))
     assert code in (0, 1), err
     return json.loads(out)
 
 
-# Bugs the shipped packs alone can see (no library-specific pack needed).
-@pytest.mark.parametrize("row", confirmed_bugs({"pygit2-01", "pygit2-02"}), ids=lambda r: r["id"])
+MAGICKWAND = os.path.join(ROOT, "examples", "magickwand", "magickwand.toml")
+# Bugs the shipped packs alone can see, and Wand's with the example MagickWand pack.
+PACKS = {"Wand": (MAGICKWAND,)}
+FOUND = {"pygit2-01", "pygit2-02", "wand-01", "wand-04", "wand-07", "wand-08", "wand-09"}
+
+
+@pytest.mark.parametrize("row", confirmed_bugs(FOUND), ids=lambda r: r["id"])
 def test_confirmed_bug_is_reported_and_gone_when_fixed(tmp_path_factory, row):
     lines = {int(x) for x in row["line"].split(",")}
 
@@ -70,7 +75,8 @@ def test_confirmed_bug_is_reported_and_gone_when_fixed(tmp_path_factory, row):
                         found.add(handle.read().splitlines()[f["line"] - 1].strip())
         return found
 
-    buggy = statements(_lint_release(tmp_path_factory, row["package"], row["buggy_version"]), lines)
+    packs = PACKS.get(row["package"], ())
+    buggy = statements(_lint_release(tmp_path_factory, row["package"], row["buggy_version"], packs), lines)
     assert buggy, "the confirmed bug is not reported"
-    fixed = statements(_lint_release(tmp_path_factory, row["package"], row["fixed_version"]))
+    fixed = statements(_lint_release(tmp_path_factory, row["package"], row["fixed_version"], packs))
     assert not buggy & fixed, "the fixed statement is still reported"
