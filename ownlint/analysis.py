@@ -250,10 +250,14 @@ def _analyse_module(path: str, module: cst.Module, contracts: Contracts, name: s
     for local, library in facts.libraries.items():
         if local not in facts.imports:
             exports.setdefault(local, ("", library))
-    for local, qual in facts.imports.items():
-        found = external.get(facts.absolute(qual, name))
-        if found is not None and local not in exports:
-            exports[local] = found
+    # Re-exports only from a package's __init__: the public face of a package. (A module
+    # that merely imports `libc` to use it would otherwise hand it on, and every module
+    # naming both would be analysed again for nothing.)
+    if name == "__init__" or name.endswith(".__init__"):
+        for local, qual in facts.imports.items():
+            found = external.get(facts.absolute(qual, name))
+            if found is not None and local not in exports:
+                exports[local] = found
     findings = inference.mark(_concrete(findings), inferred, path, text.splitlines() if inferred else [])
     return _with_symbols(findings, facts.scopes, span_of), exports
 

@@ -206,9 +206,11 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 if not found:
                     continue
             external = {}
+            own = modules[index][: -len(".__init__")] if modules[index].endswith(".__init__") else modules[index]
             for module in set(mentioned.findall(raw)):
                 for qual, (name, entry) in by_module[module.decode()].items():
-                    if entry[0] != item.path and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
+                    if entry[0] != item.path and qual.rsplit(".", 1)[0] != own \
+                            and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
                             and _calls_packed(name, entry[1], raw, contracts, words):
                         external[qual] = entry
             digest = _digest(external)
@@ -268,6 +270,8 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
         pending.append((index, job))
     if pending:
         from . import analysis  # noqa: F401 - imported once here, inherited by forked workers
+    # Largest files first: a big file started last would leave the other workers idle.
+    pending.sort(key=lambda task: -len(task[1].raw))
     finished = parallel.run(_check_indexed, pending, contracts, jobs, lambda task: _crashed(task[1]), meter.tick)
     for (index, _job), outcome in finished:
         outcomes[index] = outcome
