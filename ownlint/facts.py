@@ -54,6 +54,7 @@ class Facts:
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    callback_argtypes: dict = field(default_factory=dict)  # function -> {position: callback type} of its argtypes
     named_calls: list = field(default_factory=list)  # (receiver name, function, call node) of `x.f(...)`
     other_restypes: list = field(default_factory=list)  # (function, value) of `X.f.restype = T`, X no library
     errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
@@ -232,6 +233,14 @@ class _Collector:
         self._finalizer(target, value)
         if isinstance(target, cst.Attribute) and target.attr.value == "errcheck" and isinstance(target.value, cst.Attribute):
             facts.errchecks.add(target.value.attr.value)
+        if isinstance(target, cst.Attribute) and target.attr.value == "argtypes" and isinstance(target.value, cst.Attribute) \
+                and isinstance(value, (cst.List, cst.Tuple)):
+            # `lib.f.argtypes = [c_void_p, CALLBACK]`: a Python function passed there is
+            # wrapped by ctypes in a callback object that lives only during the call.
+            callbacks = {i: _dotted(e.value) or "CFUNCTYPE" for i, e in enumerate(value.elements)
+                         if self._is_prototype_type(e.value)}
+            if callbacks:
+                facts.callback_argtypes[target.value.attr.value] = callbacks
         if isinstance(target, cst.Attribute) and target.attr.value == "restype" and isinstance(target.value, cst.Attribute):
             library = facts.library_of(target.value.value)
             function = target.value.attr.value
@@ -347,6 +356,13 @@ class _Collector:
             return None
         self.facts.declared_restypes.add(name.evaluated_value)  # the prototype declares its restype
         return owner, name.evaluated_value
+
+    def _is_prototype_type(self, expr: cst.BaseExpression) -> bool:
+        """`CALLBACK` (bound to `CFUNCTYPE(...)`) or `CFUNCTYPE(...)` itself."""
+        if isinstance(expr, cst.Name) and expr.value in self.facts.prototypes:
+            return True
+        prototypes = self.loaders.callback_prototypes
+        return isinstance(expr, cst.Call) and self.facts.resolve(expr.func, prototypes) in prototypes
 
     def _partial(self, value: cst.BaseExpression):
         """`functools.partial(lib.stack_destroy)`: the library function (library, name) or

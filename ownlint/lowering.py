@@ -278,11 +278,42 @@ class Lowerer:
                 if key is not None:
                     self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True, to_c=True))
             return None
+        if contract.keeps and isinstance(node.func, cst.Attribute):
+            positional = self._implicit_callbacks(node.func.attr.value, contract, positional)
         result = self._apply_contract(node, callee, contract, positional, span)
         if result is not None:
             for key in stored:
                 self.out.append(E.Pin(result, key, span))
         return result
+
+    def _implicit_callbacks(self, function: str, contract: Contract, positional: list) -> list:
+        """`lib.f.argtypes = [CALLBACK]` and then `lib.f(py_function)`: ctypes wraps the
+        function in a callback object of its own, which nothing keeps once the call returns
+        (what `lib.f(CALLBACK(py_function))` does explicitly)."""
+        declared = self.facts.callback_argtypes.get(function)
+        if not declared:
+            return positional
+        out = []
+        for index, arg, key in positional:
+            if index in declared and index in contract.keeps and self._is_function(arg.value):
+                if key is not None:
+                    self.out.append(E.Escape(key, self.span_of(arg.value)))
+                key = self._temp()
+                self.out.append(E.Acquire(key, self.span_of(arg.value), State.CALLBACK, "", declared[index]))
+            out.append((index, arg, key))
+        return out
+
+    def _is_function(self, expr: cst.BaseExpression) -> bool:
+        """A Python function or method, not a callback object: a lambda, a `def` of the
+        module, or `self.m` for a method of the class."""
+        if isinstance(expr, cst.Lambda):
+            return True
+        if isinstance(expr, cst.Name):
+            return any(s.kind == "function" and not s.cls and s.node.name.value == expr.value for s in self.facts.scopes)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == "self":
+            return any(s.kind == "function" and s.cls == self.scope.cls and s.node.name.value == expr.attr.value
+                       for s in self.facts.scopes if self.scope.cls)
+        return False
 
     def _summarised_call(self, node: cst.Call, callee: Callee, summary: Summary, positional, keyword,
                          span: Span) -> Optional[str]:

@@ -36,7 +36,9 @@ OWN301 = Rule(
         "Reports a `CFUNCTYPE(...)(f)` or `ffi.callback(...)` object passed to an argument the "
         "contract says C keeps (`keeps`), when the object dies before C lets go of it: a "
         "temporary created inline, or a local that goes out of scope while its holder "
-        "(the object it was registered on) is still alive."
+        "(the object it was registered on) is still alive. A plain Python function passed "
+        "where the function's `argtypes` declare a callback type counts as such a temporary: "
+        "ctypes wraps it in a callback object that lives only for the call."
     ),
     why=(
         "C holds a raw pointer to the callback's trampoline; Python's reference count does "
