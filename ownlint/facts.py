@@ -16,7 +16,7 @@ import libcst as cst
 from . import nodes
 from .types import LibraryObject, Loaders
 
-__all__ = ["Facts", "LibraryObject", "Scope", "collect"]
+__all__ = ["Facts", "LibraryObject", "Scope", "collect", "dotted"]
 
 
 @dataclass
@@ -107,12 +107,12 @@ class Facts:
         qual = self.qualname(expr)
         if qual is not None or not self.star_modules:
             return qual
-        dotted = _dotted(expr)
-        if dotted is None or dotted.split(".")[0] in self.imports:
+        name = dotted(expr)
+        if name is None or name.split(".")[0] in self.imports:
             return None
         for module in self.star_modules:
-            if f"{module}.{dotted}" in known:
-                return f"{module}.{dotted}"
+            if f"{module}.{name}" in known:
+                return f"{module}.{name}"
         return None
 
     def library_of(self, expr: cst.BaseExpression) -> Optional[LibraryObject]:
@@ -156,13 +156,16 @@ def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _dotted(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
+def dotted(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a chain of names and attributes (what code generation would give), else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
 
 
 class _Collector:
@@ -237,7 +240,7 @@ class _Collector:
                 and isinstance(value, (cst.List, cst.Tuple)):
             # `lib.f.argtypes = [c_void_p, CALLBACK]`: a Python function passed there is
             # wrapped by ctypes in a callback object that lives only during the call.
-            callbacks = {i: _dotted(e.value) or "CFUNCTYPE" for i, e in enumerate(value.elements)
+            callbacks = {i: dotted(e.value) or "CFUNCTYPE" for i, e in enumerate(value.elements)
                          if self._is_prototype_type(e.value)}
             if callbacks:
                 facts.callback_argtypes[target.value.attr.value] = callbacks
@@ -303,7 +306,7 @@ class _Collector:
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            full = _dotted(alias.name)
+            full = dotted(alias.name)
             if full is None:
                 continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -313,7 +316,7 @@ class _Collector:
                 self.facts.imports[head] = head
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = _dotted(node.module) if node.module is not None else ""
+        module = dotted(node.module) if node.module is not None else ""
         module = "." * len(node.relative) + (module or "")
         if isinstance(node.names, cst.ImportStar):
             self.facts.star_modules.append(module)

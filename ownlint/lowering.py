@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import events as E, nodes
 from .cfg import Graph, Step
-from .facts import Facts, Scope, plain_or_self
+from .facts import Facts, Scope, dotted, plain_or_self
 from .packs import Contracts, matches_library as _matches_library
 from .types import Contract, MayFail, Summary, NOWHERE, ReceiverKind, Returns, Span
 from .typestate import State
@@ -129,7 +129,7 @@ class Lowerer:
 
     def _resolve(self, func: cst.BaseExpression) -> Callee:
         facts, contracts = self.facts, self.contracts
-        text = _dotted(func) or self.code_of(func)  # code generation only for unusual callees
+        text = dotted(func) or self.code_of(func)  # code generation only for unusual callees
         if isinstance(func, cst.Attribute):
             library = facts.library_of(func.value)
             name = func.attr.value
@@ -800,14 +800,3 @@ def lower(graph: Graph, lowerer: Lowerer) -> list[LoweredBlock]:
         blocks.append(LoweredBlock(produced, edges))
     return blocks
 
-
-def _dotted(node: cst.BaseExpression) -> Optional[str]:
-    """`a.b.c` for a chain of names and attributes (what code generation would give), else None."""
-    parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
