@@ -230,7 +230,7 @@ def _encode_export(value) -> dict:
         return {"char_p": [value.function, value.kind, value.path, _spanlist(value.span)]}
     if isinstance(value, InferredContract):
         return {"inferred": [value.name, value.family, value.releases, value.declared, value.path,
-                             _spanlist(value.span)]}
+                             _spanlist(value.span), list(value.takes)]}
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
     return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes]}
@@ -245,9 +245,9 @@ def _decode_export(d: dict):
         function, kind, path, span = d["char_p"]
         return StringRestype(str(function), str(kind), str(path), _span(span))
     if "inferred" in d:
-        name, family, releases, declared, path, span = d["inferred"]
+        name, family, releases, declared, path, span, takes = d["inferred"]
         return InferredContract(str(name), str(family), None if releases is None else int(releases), str(declared),
-                                str(path), _span(span))
+                                str(path), _span(span), tuple(int(i) for i in takes))
     name, paths, wrapped, is_ctypes = d["library"]
     return LibraryObject(str(name), tuple(str(p) for p in paths), frozenset(str(w) for w in wrapped), bool(is_ctypes))
 

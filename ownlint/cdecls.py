@@ -32,6 +32,10 @@ CREATES = re.compile(r"(?:^|_)(create|new|open|alloc|init_new|dup|copy|clone|mak
                      r"|^(create|new|open|alloc)[A-Z]|New[A-Z]|Create|Alloc", re.I)
 DESTROYS = re.compile(r"(?:^|_)(destroy|free|close|unref|release|delete|dispose|finalize)(?:_|$)"
                       r"|Destroy|Free|Release|Delete|Unref", re.I)
+# A function named like this that takes a creatable type's pointer after its first
+# argument takes that value over (`pango_attr_list_insert(list, attr)`): the guess says
+# so, rather than let a handed-over value look leaked.
+TRANSFERS = re.compile(r"(?:^|_)(insert|change|add|append|prepend|push|take|adopt|steal|attach)(?:_|$)", re.I)
 _COUNTS_REFERENCES = re.compile(r"(?:^|_)(ref|reference|retain|incref|addref|acquire)(?:_|$)|Ref$|Reference|Retain|AddRef")
 
 
@@ -120,8 +124,9 @@ class Guess:
 
     function: Function
     family: str
-    releases: Optional[int]  # None: a creator
+    releases: Optional[int]  # None: a creator (or, with `takes`, a function taking values over)
     declared: str  # "Stack *"
+    takes: tuple[int, ...] = ()
 
 
 def inferred(declared: list[Function]) -> dict[str, Guess]:
@@ -139,4 +144,10 @@ def inferred(declared: list[Function]) -> dict[str, Guess]:
         for t in (f.returns, *f.params) if t and t != "void"
     }
     usable = (made & unmade) - counted
-    return {name: g for name, g in sorted(guesses.items()) if g.family in usable}
+    out = {name: g for name, g in sorted(guesses.items()) if g.family in usable}
+    for f in declared:
+        if f.name not in guesses and TRANSFERS.search(f.name):
+            takes = tuple(i for i, p in enumerate(f.params) if i > 0 and p and family(p) in usable)
+            if takes:
+                out[f.name] = Guess(f, family(f.params[takes[0]]), None, f"{f.params[takes[0]]} *", takes)
+    return dict(sorted(out.items()))

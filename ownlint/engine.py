@@ -23,7 +23,7 @@ from .cache import Cache, Outcome
 from .config import Settings
 from .discovery import Missing, discover, module_name
 from .packs import Contracts, matches_library
-from .types import GLOBAL_KEYS, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, StringRestype
+from .types import GLOBAL_KEYS, INFERRED, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, StringRestype
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,9 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         if new == table:
             break
         previous, table = table, new
+        # Functions with contracts inferred from cdefs count as pack functions for cffi libraries.
+        inferred = frozenset(_global_name(q) for q in table if q.startswith(INFERRED))
+        words = {}
         # A file can call a summarised function only if it names both the function and
         # (to import it) its module; the rest is not read again.
         by_module: dict[str, dict] = {}
@@ -173,7 +176,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
                 pieces.add(name)
             elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
-                called = _pack_words(value[1], contracts, words)
+                called = _pack_words(value[1], contracts, words, inferred)
                 if called:
                     pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
             else:
@@ -211,7 +214,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 for qual, (name, entry) in by_module[module.decode()].items():
                     if entry[0] != item.path and qual.rsplit(".", 1)[0] != own \
                             and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
-                            and _calls_packed(name, entry[1], raw, contracts, words):
+                            and _calls_packed(name, entry[1], raw, contracts, words, inferred):
                         external[qual] = entry
             digest = _digest(external)
             if external and seen.get(index) != digest:  # only files whose inputs changed
@@ -279,20 +282,21 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
             cache.put(keys[index], outcome)
 
 
-def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dict) -> bool:
+def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dict, inferred: frozenset) -> bool:
     """An imported library object matters only to a file that calls one of the pack
     functions that apply to it (`name.malloc(`); anything else it calls is untracked
     either way."""
     if not isinstance(value, LibraryObject):
         return True
-    called = _pack_words(value, contracts, words)
+    called = _pack_words(value, contracts, words, inferred)
     if not called:
         return False
     return re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(?:" + called + rb")\b", raw) is not None
 
 
-def _pack_words(value: LibraryObject, contracts: Contracts, words: dict) -> bytes:
-    """An alternation of the names of the pack functions that apply to a library."""
+def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferred: frozenset) -> bytes:
+    """An alternation of the names of the pack functions that apply to a library (and, for
+    a cffi library, of the functions with inferred contracts)."""
     if value not in words:
         accept = matches_library(value)
         names = sorted({
@@ -300,7 +304,7 @@ def _pack_words(value: LibraryObject, contracts: Contracts, words: dict) -> byte
             if table.library.kind is ReceiverKind.ANY
             or (table.library.kind is ReceiverKind.FFI_LIBRARY and accept(table.library))
             for name in table.functions
-        })
+        } | (set() if value.ctypes else set(inferred)))
         words[value] = b"|".join(re.escape(n.encode()) for n in names)
     return words[value]
 

@@ -413,13 +413,15 @@ class _Collector:
         self._record(target, value)
 
     def visit_Return(self, node: cst.Return) -> None:
-        """`return libwand, libmagick` in a top-level function: it loads libraries."""
+        """`return libwand, libmagick` or `return ffi.dlopen(name)` in a top-level function:
+        it loads libraries."""
         scope = self.stack[-1] if self.stack else None
         if scope is None or scope.kind != "function" or scope.cls or len(self.stack) != 2 or node.value is None:
             return
         value = node.value
         parts = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
-        found = [self.facts.library_of(p) for p in parts]
+        # A library name, or a loader call (`return ffi.dlopen(name)`).
+        found = [self._library_from(p, scope.node.name.value) for p in parts]
         if found and all(found):
             self.facts.library_loaders[scope.node.name.value] = tuple(found)
 

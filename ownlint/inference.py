@@ -48,7 +48,7 @@ def local(cdefs: list, contracts: Contracts, span_of) -> dict[str, InferredContr
         if not _described(contracts, name):
             node, text = origin[name]
             found[name] = InferredContract(name, guess.family, guess.releases, guess.declared, "",
-                                           _declaration(node, text, guess.function, span_of))
+                                           _declaration(node, text, guess.function, span_of), guess.takes)
     return found
 
 
@@ -98,7 +98,7 @@ def mark(findings: list[Finding], used: dict[str, InferredContract], path: str, 
             out.append(finding)
             continue
         guess = used[match.group(1)]
-        what = "creates" if guess.releases is None else "releases"
+        what = "takes over" if guess.takes else "creates" if guess.releases is None else "releases"
         related = Related(guess.path or path, guess.span,
                           f"the contract is inferred: `{guess.name}` {what} a `{guess.declared}`, by its "
                           "name and this declaration (a rule pack entry overrides it)")

@@ -286,6 +286,9 @@ class Lowerer:
                 self.out.append(E.Pin(result, key, span))
         return result
 
+    def _is_ffi_release(self, expr: cst.BaseExpression) -> bool:
+        return isinstance(expr, cst.Attribute) and expr.attr.value == "release" and self.facts.is_ffi(expr.value)
+
     def _implicit_callbacks(self, function: str, contract: Contract, positional: list) -> list:
         """`lib.f.argtypes = [CALLBACK]` and then `lib.f(py_function)`: ctypes wraps the
         function in a callback object of its own, which nothing keeps once the call returns
@@ -373,6 +376,11 @@ class Lowerer:
             elif index == contract.manages:
                 destructor = args.get(contract.destructor) if contract.destructor is not None else None
                 detach = destructor is not None and _is_none(destructor.value)
+                if destructor is not None and self._is_ffi_release(destructor.value):
+                    # `ffi.gc(p, ffi.release)`: cffi's own early release, legal for any cdata
+                    # (ffi.new memory included); ownership stays as it was.
+                    self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True))
+                    continue
                 self.out.append(E.Manage(key, span, callee.text, detach))
             elif index == contract.out or index == contract.reallocates:
                 continue

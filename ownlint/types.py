@@ -258,8 +258,11 @@ class InferredContract:
     declared: str  # the C type it creates or releases: "Stack *"
     path: str  # the file of the declaration ("" while in that file)
     span: Span  # the declaration inside the cdef string
+    takes: tuple[int, ...] = ()  # arguments it takes over (`*_insert(list, item)`): no creator then
 
     def contract(self) -> Contract:
+        if self.takes:
+            return Contract(self.name, "inferred", takes=self.takes)
         if self.releases is None:
             return Contract(self.name, "inferred", returns=Returns.OWNED, family=self.family, may_fail=MayFail.NULL)
         return Contract(self.name, "inferred", releases=self.releases, family=self.family)

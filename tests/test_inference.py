@@ -128,3 +128,36 @@ def test_cffi_syntax_and_declarations_spread_over_several_cdefs(tmp_path):
     [double] = findings(str(source))
     assert (double["line"], double["code"]) == (20, "OWN102")
     assert (double["related"][-1]["line"], double["related"][-1]["column"]) == (11, 16)
+
+
+def test_a_value_handed_to_an_insert_function_is_taken_over(tmp_path):
+    """`list_insert(list, item)` (insert, add, append, push, take, ...) takes over an item
+    of a type the cdef creates: the item is not reported as leaked after it."""
+    source = tmp_path / "lists.py"
+    source.write_text(textwrap.dedent('''\
+        from cffi import FFI
+
+        ffi = FFI()
+        ffi.cdef("""
+            typedef struct list list;
+            typedef struct item item;
+            list *list_new(void);
+            void list_free(list *l);
+            item *item_new(int value);
+            void item_free(item *i);
+            void list_insert(list *l, item *i);
+        """)
+        lib = ffi.dlopen("liblist.so")
+
+
+        def build():
+            l = lib.list_new()
+            kept = lib.item_new(1)
+            lib.list_insert(l, kept)
+            lost = lib.item_new(2)
+            lib.list_free(l)
+        '''))
+    assert [(f["line"], f["code"]) for f in findings(str(source))] == [(20, "OWN201")]
+    declared = cdecls.functions("typedef struct l l; typedef struct i i; l *l_new(void); void l_free(l *x);"
+                                "i *i_new(void); void i_free(i *x); void l_append(l *x, i *y, int n);")
+    assert cdecls.inferred(declared)["l_append"].takes == (1,)
