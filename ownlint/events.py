@@ -82,6 +82,9 @@ class Manage:
     span: Span
     call: str
     detach: bool
+    # Whether the destructor is known to free its argument (a pack says it releases). One
+    # that is not (`g_value_unset` on an `ffi.new` GValue) may only clear what it holds.
+    frees: bool = True
 
 
 @dataclass(frozen=True)

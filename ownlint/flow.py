@@ -462,6 +462,8 @@ class Interpreter:
     def _manage(self, store: Store, ev: E.Manage) -> None:
         for vid in _ordered(self._lazy(store, ev.key)):
             vstate = store.vals.get(vid)
+            if not ev.frees and vstate is not None and State.PYOWNED in vstate.states:
+                continue  # Python memory with a destructor that may not free it: nothing to say
             problems = self._step(store, vid, Ev.DETACH if ev.detach else Ev.MANAGE, ev.span)
             if not ev.detach:
                 self.managed_at.setdefault(vid, (ev.span, ev.call))

@@ -286,6 +286,12 @@ class Lowerer:
                 self.out.append(E.Pin(result, key, span))
         return result
 
+    def _frees(self, destructor: cst.BaseExpression) -> bool:
+        """Whether a destructor is known to release its argument (a pack or inferred
+        contract with `releases = 0`)."""
+        contract = self.resolve(destructor).contract
+        return contract is not None and contract.releases == 0
+
     def _is_ffi_release(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Attribute) and expr.attr.value == "release" and self.facts.is_ffi(expr.value)
 
@@ -381,7 +387,8 @@ class Lowerer:
                     # (ffi.new memory included); ownership stays as it was.
                     self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True))
                     continue
-                self.out.append(E.Manage(key, span, callee.text, detach))
+                frees = destructor is None or detach or self._frees(destructor.value)
+                self.out.append(E.Manage(key, span, callee.text, detach, frees))
             elif index == contract.out or index == contract.reallocates:
                 continue
             else:
