@@ -179,13 +179,17 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 called = _pack_words(value[1], contracts, words, inferred)
                 if called:
                     pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
+                    # Also in a file with no FFI word (`from .api import libc`): its name
+                    # first, which is cheap to look for; the call is checked below.
+                    wrappers.add(name)
             else:
                 pieces.add(name)
                 wrappers.add(name)
         if not pieces:
             break
         # Files the prefilter let through may use any entry; the others (no FFI word at
-        # all) can only call wrapper functions, so only those are looked for in them.
+        # all) can only call wrapper functions or pack functions on an imported library
+        # object, so only those are looked for in them.
         quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
         quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
         # Which wrappers a file names is remembered per pattern: a new wrapper is a new question.
