@@ -223,6 +223,12 @@ def _decode(document: dict) -> Outcome:
     )
 
 
+def canonical(value) -> str:
+    """An export as text that is the same in every process (a frozenset's repr is not:
+    string hashes are salted per process), for digests that key the cache."""
+    return json.dumps(_encode_export(value), sort_keys=True, separators=(",", ":"))
+
+
 def _encode_export(value) -> dict:
     if isinstance(value, str):
         return {"marker": value}

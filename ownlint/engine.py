@@ -19,7 +19,7 @@ from typing import Optional
 import pathspec
 
 from . import catalog, fingerprints, parallel, prefilter, suppressions
-from .cache import Cache, Outcome
+from .cache import Cache, Outcome, canonical
 from .config import Settings
 from .discovery import Missing, discover, module_name
 from .packs import Contracts, matches_library
@@ -192,8 +192,11 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         # object, so only those are looked for in them.
         quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
         quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
-        # Which wrappers a file names is remembered per pattern: a new wrapper is a new question.
-        scan = "wrappers:" + hashlib.sha256(quick_wrappers.pattern).hexdigest()[:16] if quick_wrappers else ""
+        # Whether a file with no FFI word takes anything from the table is remembered per
+        # table (its names, origins and library objects: all that decides it).
+        scan = "exports:" + hashlib.sha256("\n".join(sorted(
+            f"{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
+            for qual, (origin, value) in table.items())).encode()).hexdigest()[:16]
         work = []
         for index, item in enumerate(items):
             if index not in modules or (index not in ffi and quick_wrappers is None):
@@ -203,23 +206,14 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             raw = raws.get(index) or _read(item, outcomes, index)
             if raw is None:
                 continue
-            if index in ffi:
-                if not quick.search(raw):
+            remember = index not in ffi and scans is not None
+            if not remember and not (quick if index in ffi else quick_wrappers).search(raw):
+                continue
+            external = _imported(raw, mentioned, by_module, item.path, modules[index], contracts, words, inferred)
+            if remember:
+                scans.remember(item.absolute, scan, bool(external))
+                if not quick_wrappers.search(raw):  # nothing new for it in this round
                     continue
-            else:
-                found = quick_wrappers.search(raw) is not None
-                if scans is not None:
-                    scans.remember(item.absolute, scan, found)
-                if not found:
-                    continue
-            external = {}
-            own = modules[index][: -len(".__init__")] if modules[index].endswith(".__init__") else modules[index]
-            for module in set(mentioned.findall(raw)):
-                for qual, (name, entry) in by_module[module.decode()].items():
-                    if entry[0] != item.path and qual.rsplit(".", 1)[0] != own \
-                            and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
-                            and _calls_packed(name, entry[1], raw, contracts, words, inferred):
-                        external[qual] = entry
             digest = _digest(external)
             if external and seen.get(index) != digest:  # only files whose inputs changed
                 seen[index] = digest
@@ -232,6 +226,21 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     if scans is not None:
         scans.save()
     return _collect(items, outcomes, raws, baseline)
+
+
+def _imported(raw: bytes, mentioned, by_module: dict, path: str, module: str, contracts: Contracts,
+              words: dict, inferred: frozenset) -> dict:
+    """The exports a file may use: it names the entry and its module (and, for a library
+    object, calls a pack function on it), and the entry is not its own."""
+    external = {}
+    own = module[: -len(".__init__")] if module.endswith(".__init__") else module
+    for found in set(mentioned.findall(raw)):
+        for qual, (name, entry) in by_module[found.decode()].items():
+            if entry[0] != path and qual.rsplit(".", 1)[0] != own \
+                    and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
+                    and _calls_packed(name, entry[1], raw, contracts, words, inferred):
+                external[qual] = entry
+    return external
 
 
 def _global_name(key: str) -> str:
@@ -316,7 +325,8 @@ def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferre
 def _digest(external: Optional[dict]) -> str:
     if not external:
         return ""
-    return hashlib.sha256(repr(sorted(external.items())).encode()).hexdigest()
+    text = "\n".join(f"{qual}\0{origin}\0{canonical(value)}" for qual, (origin, value) in sorted(external.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _exports(outcomes: list, items: list, modules: dict) -> dict:

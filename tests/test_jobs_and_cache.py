@@ -231,3 +231,17 @@ def test_summaries_across_modules_survive_the_cache(tmp_path):
     assert {f["code"] for f in json.loads(cold[1])} >= {"OWN502", "OWN201", "OWN102"}
     assert run(*command, cwd=tmp_path) == cold  # filling the cache
     assert run(*command, cwd=tmp_path) == cold  # from the cache
+
+
+def test_cache_keys_are_the_same_in_every_process():
+    """The digest of a file's inputs keys its cache entry: it must not depend on the
+    per-process salt of string hashes (a frozenset's repr does)."""
+    code = ("from ownlint import engine; from ownlint.types import LibraryObject; "
+            "lib = LibraryObject('lib', ('libx.so',), frozenset('abcdefgh'), True); "
+            "print(engine._digest({'pkg.api.lib': ('api.py', lib)}))")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
