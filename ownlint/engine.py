@@ -192,28 +192,33 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         # object, so only those are looked for in them.
         quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
         quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
-        # Whether a file with no FFI word takes anything from the table is remembered per
-        # table (its names, origins and library objects: all that decides it).
-        scan = "exports:" + hashlib.sha256("\n".join(sorted(
+        # For a file with no FFI word, two answers are remembered (mostly "no": the file is
+        # then not read again): whether it mentions one of these names, per pattern (a new
+        # name is a new question), and whether it takes anything from the table, per table
+        # (its names, origins and library objects decide that).
+        names = "names:" + hashlib.sha256(quick_wrappers.pattern).hexdigest()[:16] if quick_wrappers else ""
+        takes = "takes:" + hashlib.sha256("\n".join(sorted(
             f"{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
             for qual, (origin, value) in table.items())).encode()).hexdigest()[:16]
         work = []
         for index, item in enumerate(items):
             if index not in modules or (index not in ffi and quick_wrappers is None):
                 continue
-            if index not in ffi and scans is not None and scans.answer(item.absolute, scan) is False:
+            remember = index not in ffi and scans is not None
+            if remember and (scans.answer(item.absolute, names) is False
+                             or scans.answer(item.absolute, takes) is False):
                 continue
             raw = raws.get(index) or _read(item, outcomes, index)
             if raw is None:
                 continue
-            remember = index not in ffi and scans is not None
-            if not remember and not (quick if index in ffi else quick_wrappers).search(raw):
+            found = (quick if index in ffi else quick_wrappers).search(raw) is not None
+            if remember:
+                scans.remember(item.absolute, names, found)
+            if not found:
                 continue
             external = _imported(raw, mentioned, by_module, item.path, modules[index], contracts, words, inferred)
             if remember:
-                scans.remember(item.absolute, scan, bool(external))
-                if not quick_wrappers.search(raw):  # nothing new for it in this round
-                    continue
+                scans.remember(item.absolute, takes, bool(external))
             digest = _digest(external)
             if external and seen.get(index) != digest:  # only files whose inputs changed
                 seen[index] = digest
