@@ -137,7 +137,10 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
         python = _python_syntax_error(text)  # CPython's messages are the ones people know
         if python is not None:
             return _unparsable(path, f"syntax error: {python.msg}", python.lineno or 1, max(0, (python.offset or 1) - 1))
-        return _unparsable(path, f"syntax error: {_parser_message(exc.message)}", exc.raw_line, exc.raw_column)
+        # CPython accepts the file: a limit of libcst's parser, not the code's fault.
+        hint = "; mixed tabs and spaces?" if "dedent" in exc.message and "\t" in text else ""
+        return _unparsable(path, f"libcst cannot parse it, although Python can ({_parser_message(exc.message)}{hint})",
+                           exc.raw_line, exc.raw_column)
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to parse")
     try:

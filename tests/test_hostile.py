@@ -38,6 +38,9 @@ UNPARSABLE = "cannot analyse this file: "
     ("python2.py", b"import ctypes\nprint 'hello'\n",
      (2, 1, "syntax error: Missing parentheses in call to 'print'. Did you mean print(...)?")),
     ("syntax.py", b"import ctypes\n\ndef f(:\n    pass\n", (3, 7, "syntax error: invalid syntax")),
+    ("tabs.py", b"import ctypes\nif True:\n    try:\n\t    import os\n    except ImportError:\n\t    os = None\n",
+     (1, 1, "libcst cannot parse it, although Python can (tokenizer error: no matching outer block for dedent; "
+            "mixed tabs and spaces?)")),
     ("latin1.py", b"import ctypes\nname = '\xe9t\xe9'\n",
      (2, 9, "cannot decode it as utf-8 (invalid continuation byte at byte 22; "
             "is it a binary file, or does it need a coding cookie?)")),
