@@ -13,7 +13,7 @@ BUGGY = textwrap.dedent(
     import ctypes.util
 
     libc = ctypes.CDLL(ctypes.util.find_library("c"))
-
+    libc.malloc.restype = ctypes.c_void_p
 
     def twice(n):
         buf = libc.malloc(n)

@@ -192,7 +192,7 @@ def test_pack_flag(tmp_path):
         """\
         import ctypes
         lib = ctypes.CDLL("libstack_c.so")
-
+        lib.stack_create.restype = ctypes.c_void_p
         def leak():
             s = lib.stack_create(4)
             return lib.stack_size(s)

@@ -172,7 +172,8 @@ def test_gitlab_format_is_exact(project):
 
 def test_gitlab_fingerprints_are_unique_for_identical_statements(tmp_path):
     (tmp_path / "twin.py").write_text(
-        "import ctypes\nlibc = ctypes.CDLL(None)\n\n\ndef f():\n    libc.malloc(8)\n    libc.malloc(8)\n"
+        "import ctypes\nlibc = ctypes.CDLL(None)\nlibc.malloc.restype = ctypes.c_void_p\n\ndef f():\n"
+        "    libc.malloc(8)\n    libc.malloc(8)\n"
     )
     code, out, _ = run("--format", "gitlab", "twin.py", cwd=tmp_path)
     issues = json.loads(out)

@@ -68,7 +68,7 @@ def test_unanalysable_file_is_an_own901_finding(project, name, content, expected
 
 
 def test_encodings_that_python_accepts_are_analysed(project):
-    leak = b"libc = ctypes.CDLL(None)\n\n\ndef f():\n    p = libc.malloc(8)\n"
+    leak = b"libc = ctypes.CDLL(None)\nlibc.malloc.restype = ctypes.c_void_p\n\ndef f():\n    p = libc.malloc(8)\n"
     (project / "cookie.py").write_bytes(b"# -*- coding: latin-1 -*-\nimport ctypes\nNAME = '\xe9t\xe9'\n" + leak)
     (project / "bom.py").write_bytes(b"\xef\xbb\xbfimport ctypes\nNAME = '\xc3\xa9t\xc3\xa9'\n" + leak)
     (project / "utf16.py").write_bytes("# coding: utf-16\nimport ctypes\n".encode("utf-16"))
@@ -90,7 +90,7 @@ def test_empty_file(project):
 def test_fifty_thousand_lines(project):
     body = "".join(f"value_{i} = {i}\n" for i in range(50_000))
     (project / "huge.py").write_text(
-        f"import ctypes\nlibc = ctypes.CDLL(None)\n{body}\n\ndef f():\n    p = libc.malloc(8)\n"
+        f"import ctypes\nlibc = ctypes.CDLL(None)\n{body}\nlibc.malloc.restype = ctypes.c_void_p\ndef f():\n    p = libc.malloc(8)\n"
     )
     code, found, _ = lint_json(project)
     assert only(found, "huge.py") == [(50_006, 9, "OWN201", "`p` acquired by `libc.malloc` is never released")]
@@ -184,7 +184,7 @@ NEWER_SYNTAX = '''\
 import ctypes
 
 libc = ctypes.CDLL(None)
-
+libc.malloc.restype = ctypes.c_void_p
 
 def matching(command):
     match command:

@@ -6,6 +6,7 @@ import ctypes.util
 library = ctypes.CDLL(ctypes.util.find_library("MagickWand"))
 
 library.NewMagickWand.restype = ctypes.c_void_p
+library.NewPixelWand.restype = ctypes.c_void_p
 library.DestroyMagickWand.argtypes = [ctypes.c_void_p]
 # Owned strings declared as c_char_p: ctypes keeps the text and drops the pointer.
 library.MagickGetImageSignature.argtypes = [ctypes.c_void_p]

@@ -5,7 +5,7 @@ from ..types import Rule
 OWN501 = Rule(
     code="OWN501",
     name="missing-restype",
-    default=False,
+    default=True,
     summary="A C function that returns a pointer is called through ctypes with no `restype` declared.",
     fix="Declare `lib.f.restype = ctypes.c_void_p` (or the pointer type) before the first call.",
     what=(
@@ -19,10 +19,8 @@ OWN501 = Rule(
         "small, and crashes or corrupts memory once they are not (large heaps, ASLR)."
     ),
     known_problems=(
-        "Strict (off by default) for now: short scripts and examples often call `malloc` "
-        "without a restype on purpose. Declarations made in a loop "
-        "(`getattr(lib, name).restype = ...`) or in another module are not seen; libraries "
-        "imported from another module are not checked."
+        "Declarations made in a loop (`getattr(lib, name).restype = ...`) or in another "
+        "module are not seen, so only libraries the module loads itself are checked."
     ),
     example=(
         "libc = ctypes.CDLL(None)\n"
@@ -162,7 +160,7 @@ OWN503 = Rule(
         '''import ctypes
 
 libc = ctypes.CDLL(None)
-
+libc.malloc.restype = ctypes.c_void_p
 
 def zeroed(n):
     p = libc.malloc(n)
@@ -174,7 +172,7 @@ def zeroed(n):
         '''import ctypes
 
 libc = ctypes.CDLL(None)
-
+libc.malloc.restype = ctypes.c_void_p
 
 def zeroed(n):
     p = libc.malloc(n)

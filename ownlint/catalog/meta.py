@@ -24,6 +24,7 @@ value = 1  # noqa: OWN101  # expect: OWN900:12
 import ctypes.util
 
 libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc.restype = ctypes.c_void_p
 libc.malloc(8)  # noqa: OWN204
 value = 1  # noqa: E501
 ''',
