@@ -107,11 +107,12 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     """Lint `paths` with up to `jobs` processes. `progress(done, total)`, if given, is
     called as files are finished.
 
-    Round 1 analyses every file the prefilter lets through. The summaries of their
-    top-level functions (factories, destroyers, ...) are the only data that crosses
-    files: each later round re-analyses, with those summaries, the files that mention
-    one of the summarised names (also files without any FFI word, which only call
-    wrappers), until no summary changes or ROUNDS is reached.
+    Round 1 analyses every file the prefilter lets through. Their exports (summaries of
+    factories and destroyers, library objects, restype declarations, inferred contracts)
+    are the only data that crosses files: each later round (`_plan`) re-analyses, with
+    the table so far, the files that name an entry that is new or changed (also files
+    without any FFI word, which only call wrappers or imported libraries), until the
+    table stops changing or ROUNDS is reached.
     """
     items = list(discover(paths, settings))
     scans = cache.scans() if cache is not None else None  # what earlier runs learned of unchanged files
@@ -144,81 +145,34 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     meter = _Meter(progress, len(items), len(items) - len(work))
     _run(work, outcomes, contracts, jobs, cache, meter)
     table: dict = {}
-    previous: dict = {}
-    words: dict = {}  # library -> alternation of the pack functions that apply to it
     seen: dict[int, str] = {}  # file -> digest of the summaries it was last analysed with
     for _ in range(ROUNDS - 1):
         new = _exports(outcomes, items, modules)
         if new == table:
             break
         previous, table = table, new
-        # Functions with contracts inferred from cdefs count as pack functions for cffi libraries.
-        inferred = frozenset(_global_name(q) for q in table if q.startswith(INFERRED))
-        words = {}
-        # A file can call a summarised function only if it names both the function and
-        # (to import it) its module; the rest is not read again.
-        by_module: dict[str, dict] = {}
-        for qual, entry in table.items():
-            if qual.startswith(GLOBAL_KEYS):  # needs no import: any file calling the function
-                name = _global_name(qual)
-                by_module.setdefault(name, {})[qual] = (name, entry)
-                continue
-            module, name = qual.rsplit(".", 1)
-            by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
-        mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
-        # A cheap first look: a file can only gain inputs from entries that are new or
-        # changed in this round, so only files naming one of those are examined.
-        pieces, wrappers = set(), set()
-        for qual, value in table.items():
-            if previous.get(qual) == value:
-                continue
-            name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
-            if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
-                pieces.add(name)
-            elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
-                called = _pack_words(value[1], contracts, words, inferred)
-                if called:
-                    pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
-                    # Also in a file with no FFI word (`from .api import libc`): its name
-                    # first, which is cheap to look for; the call is checked below.
-                    wrappers.add(name)
-            else:
-                pieces.add(name)
-                wrappers.add(name)
-        if not pieces:
+        plan = _plan(table, previous, contracts)
+        if plan is None:
             break
-        # Files the prefilter let through may use any entry; the others (no FFI word at
-        # all) can only call wrapper functions or pack functions on an imported library
-        # object, so only those are looked for in them.
-        quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
-        quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
-        # For a file with no FFI word, two answers are remembered (mostly "no": the file is
-        # then not read again): whether it mentions one of these names, per pattern (a new
-        # name is a new question), and whether it takes anything from the table, per table
-        # (its names, origins and library objects decide that).
-        names = "names:" + hashlib.sha256(quick_wrappers.pattern).hexdigest()[:16] if quick_wrappers else ""
-        takes = "takes:" + hashlib.sha256("\n".join(sorted(
-            f"{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
-            for qual, (origin, value) in table.items())).encode()).hexdigest()[:16]
         work = []
         for index, item in enumerate(items):
-            if index not in modules or (index not in ffi and quick_wrappers is None):
+            if index not in modules or (index not in ffi and plan.quick_wrappers is None):
                 continue
             remember = index not in ffi and scans is not None
-            if remember and (scans.answer(item.absolute, names) is False
-                             or scans.answer(item.absolute, takes) is False):
+            if remember and (scans.answer(item.absolute, plan.names) is False
+                             or scans.answer(item.absolute, plan.takes) is False):
                 continue
             raw = raws.get(index) or _read(item, outcomes, index)
             if raw is None:
                 continue
-            found = (quick if index in ffi else quick_wrappers).search(raw) is not None
+            found = (plan.quick if index in ffi else plan.quick_wrappers).search(raw) is not None
             if remember:
-                scans.remember(item.absolute, names, found)
+                scans.remember(item.absolute, plan.names, found)
             if not found:
                 continue
-            external = _imported(raw, mentioned, by_module, item.path, modules[index], contracts, words, inferred)
+            external = plan.imported(raw, item.path, modules[index], contracts)
             if remember:
-                scans.remember(item.absolute, takes, bool(external))
+                scans.remember(item.absolute, plan.takes, bool(external))
             digest = _digest(external)
             if external and seen.get(index) != digest:  # only files whose inputs changed
                 seen[index] = digest
@@ -233,19 +187,84 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     return _collect(items, outcomes, raws, baseline)
 
 
-def _imported(raw: bytes, mentioned, by_module: dict, path: str, module: str, contracts: Contracts,
-              words: dict, inferred: frozenset) -> dict:
-    """The exports a file may use: it names the entry and its module (and, for a library
-    object, calls a pack function on it), and the entry is not its own."""
-    external = {}
-    own = module[: -len(".__init__")] if module.endswith(".__init__") else module
-    for found in set(mentioned.findall(raw)):
-        for qual, (name, entry) in by_module[found.decode()].items():
-            if entry[0] != path and qual.rsplit(".", 1)[0] != own \
-                    and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
-                    and _calls_packed(name, entry[1], raw, contracts, words, inferred):
-                external[qual] = entry
-    return external
+@dataclass
+class _Plan:
+    """What one round across modules looks for, from the export table and what changed in it."""
+
+    by_module: dict  # last part of a module name (or a global key's function) -> {qual: (name, entry)}
+    mentioned: "re.Pattern[bytes]"  # any of those module names
+    quick: "re.Pattern[bytes]"  # what a file the prefilter let through must name to gain an input
+    quick_wrappers: "Optional[re.Pattern[bytes]]"  # the same for a file with no FFI word
+    names: str  # scan-index questions (cache.Scans) for files with no FFI word
+    takes: str
+    words: dict  # library -> alternation of the functions that apply to it
+    inferred: frozenset  # functions with contracts inferred from cdefs
+
+    def imported(self, raw: bytes, path: str, module: str, contracts: Contracts) -> dict:
+        """The exports a file may use: it names the entry and its module (and, for a library
+        object, calls a pack function on it), and the entry is not its own."""
+        external = {}
+        own = module[: -len(".__init__")] if module.endswith(".__init__") else module
+        for found in set(self.mentioned.findall(raw)):
+            for qual, (name, entry) in self.by_module[found.decode()].items():
+                if entry[0] != path and qual.rsplit(".", 1)[0] != own \
+                        and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
+                        and _calls_packed(name, entry[1], raw, contracts, self.words, self.inferred):
+                    external[qual] = entry
+        return external
+
+
+def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
+    """The round's plan, or None when no entry is new or changed."""
+    # Functions with contracts inferred from cdefs count as pack functions for cffi libraries.
+    inferred = frozenset(_global_name(q) for q in table if q.startswith(INFERRED))
+    words: dict = {}
+    # A file can call a summarised function only if it names both the function and
+    # (to import it) its module; the rest is not read again.
+    by_module: dict[str, dict] = {}
+    for qual, entry in table.items():
+        if qual.startswith(GLOBAL_KEYS):  # needs no import: any file calling the function
+            name = _global_name(qual)
+            by_module.setdefault(name, {})[qual] = (name, entry)
+            continue
+        module, name = qual.rsplit(".", 1)
+        by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
+    mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
+    # A cheap first look: a file can only gain inputs from entries that are new or
+    # changed in this round, so only files naming one of those are examined.
+    pieces, wrappers = set(), set()
+    for qual, value in table.items():
+        if previous.get(qual) == value:
+            continue
+        name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
+        if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
+            pieces.add(name)
+        elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
+            called = _pack_words(value[1], contracts, words, inferred)
+            if called:
+                pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
+                # Also in a file with no FFI word (`from .api import libc`): its name
+                # first, which is cheap to look for; the call is checked after.
+                wrappers.add(name)
+        else:
+            pieces.add(name)
+            wrappers.add(name)
+    if not pieces:
+        return None
+    # Files the prefilter let through may use any entry; the others (no FFI word at
+    # all) can only call wrapper functions or pack functions on an imported library
+    # object, so only those are looked for in them.
+    quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
+    quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
+    # For a file with no FFI word, two answers are remembered (mostly "no": the file is
+    # then not read again): whether it mentions one of these names, per pattern (a new
+    # name is a new question), and whether it takes anything from the table, per table
+    # (its names, origins and library objects decide that).
+    names = "names:" + hashlib.sha256(quick_wrappers.pattern).hexdigest()[:16] if quick_wrappers else ""
+    takes = "takes:" + hashlib.sha256("\n".join(sorted(
+        f"{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
+        for qual, (origin, value) in table.items())).encode()).hexdigest()[:16]
+    return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes, words, inferred)
 
 
 def _global_name(key: str) -> str:
