@@ -10,9 +10,9 @@ the upper half of a 64-bit pointer is cut off (OWN501).
 from __future__ import annotations
 
 from .facts import Facts
-from .packs import Contracts, matches_library as _matches_library
+from .packs import Contracts
 
-from .types import Finding, ReceiverKind, Related, Returns, StringRestype, concrete
+from .types import Finding, Related, Returns, StringRestype, concrete
 
 STRING_TYPES = frozenset({"ctypes.c_char_p", "ctypes.c_wchar_p"})
 POINTERS = frozenset({Returns.OWNED, Returns.BORROWED, Returns.STATIC, Returns.SINGLETON})
@@ -33,14 +33,14 @@ def string_restypes(facts: Facts, contracts: Contracts, span_of, libraries: bool
     declared = [(name, value) for _library, name, value, _target in facts.restypes] if libraries \
         else facts.other_restypes
     for function, value in declared:
-        declared = facts.resolve(value, STRING_TYPES)
-        if declared in STRING_TYPES and function not in found and _owned(contracts, function):
-            found[function] = StringRestype(function, declared.rsplit(".", 1)[1], "", concrete(span_of(value)))
+        kind = facts.resolve(value, STRING_TYPES)
+        if kind in STRING_TYPES and function not in found and _owned(contracts, function):
+            found[function] = StringRestype(function, kind.rsplit(".", 1)[1], "", concrete(span_of(value)))
     return found
 
 
 def _owned(contracts: Contracts, function: str) -> bool:
-    contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, function) or contracts.lookup(ReceiverKind.ANY, function)
+    contract = contracts.on_library(function)
     return contract is not None and contract.returns is Returns.OWNED
 
 
@@ -55,8 +55,7 @@ def _char_p_calls(path: str, facts: Facts, contracts: Contracts, span_of, elsewh
         library = facts.libraries.get(receiver)  # also one imported from another module
         if declaration is None or name in local or library is None or not library.ctypes:
             continue
-        contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)) or \
-            contracts.lookup(ReceiverKind.ANY, name)
+        contract = contracts.on_library(name, library)
         if contract is None or contract.returns is not Returns.OWNED:
             continue
         where = declaration.path or path
@@ -80,8 +79,7 @@ def _missing_restype(path: str, facts: Facts, contracts: Contracts, span_of) -> 
             continue
         if facts.libraries.get(library.name) is None:
             continue
-        contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)) or \
-            contracts.lookup(ReceiverKind.ANY, name)
+        contract = contracts.on_library(name, library)
         if contract is None or contract.returns not in POINTERS:
             continue
         reported.add((library.name, name))
@@ -99,8 +97,7 @@ def _char_p(path: str, facts: Facts, contracts: Contracts, span_of) -> list[Find
         declared = facts.resolve(value, STRING_TYPES)
         if declared not in STRING_TYPES:
             continue
-        contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)) or \
-            contracts.lookup(ReceiverKind.ANY, name)
+        contract = contracts.on_library(name, library)
         if contract is None or contract.returns is not Returns.OWNED:
             continue
         kind = declared.rsplit(".", 1)[1]

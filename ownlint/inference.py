@@ -16,13 +16,12 @@ import libcst as cst
 
 from . import cdecls
 from .packs import Contracts
-from .types import INFERRED, Finding, InferredContract, ReceiverKind, Related, Span, concrete
+from .types import INFERRED, Finding, InferredContract, Related, Span, concrete
 
 
 def _described(contracts: Contracts, name: str) -> bool:
     """Whether a pack says anything about `name` on a library: then nothing is guessed."""
-    return (contracts.lookup(ReceiverKind.FFI_LIBRARY, name) is not None
-            or contracts.lookup(ReceiverKind.ANY, name) is not None)
+    return contracts.on_library(name) is not None
 
 
 def local(cdefs: list, contracts: Contracts, span_of) -> dict[str, InferredContract]:

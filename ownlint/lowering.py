@@ -136,8 +136,7 @@ class Lowerer:
             if library is not None:
                 if name in library.wrapped:  # its restype class owns the result
                     return Callee(text, None, True)
-                contract = contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)) \
-                    or contracts.lookup(ReceiverKind.ANY, name)
+                contract = contracts.on_library(name, library)
                 if contract is None and not library.ctypes:  # a cffi library: its cdef may say
                     contract = facts.inferred.get(name)
                 return Callee(text, contract, True)

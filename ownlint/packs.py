@@ -228,6 +228,12 @@ class Contracts:
                 return contract
         return None
 
+    def on_library(self, name: str, library: Optional[LibraryObject] = None) -> Optional[Contract]:
+        """The contract of `name` called on `library` (on any library, without one): a
+        pack for that library, else a pack that applies to any receiver."""
+        accept = matches_library(library) if library is not None else None
+        return self.lookup(ReceiverKind.FFI_LIBRARY, name, accept) or self.lookup(ReceiverKind.ANY, name)
+
     @functools.cached_property
     def module_functions(self) -> dict[str, Contract]:
         """Qualified name -> contract for packs of kind "module" (computed once)."""
