@@ -52,7 +52,7 @@ sys.stdout.buffer.write(proc.stdout)
 # The baseline: libcst parsing alone, every file, one process.
 _PARSE = r"""
 import sys, libcst
-from ownlint import config, discovery
+from ownlint.run import config, discovery
 # Exactly the files ownlint lints: its own discovery, with the same options.
 settings = config.build(None, extend_exclude=["site-packages"])
 for item in discovery.discover(sys.argv[1:], settings):
@@ -86,7 +86,7 @@ def median_run(command: list[str], repeat: int, before=None) -> tuple[float, flo
 
 def count_files(tops: list[str]) -> int:
     sys.path.insert(0, ROOT)
-    from ownlint import config, discovery
+    from ownlint.run import config, discovery
 
     settings = config.build(None, extend_exclude=["site-packages"])
     return sum(isinstance(item, discovery.Target) for item in discovery.discover(tops, settings))

@@ -8,7 +8,7 @@ layers of wrapper modules above it (each wrapping the layer below, re-exported t
 the package's __init__), and application modules that only call wrappers, with one
 leak and one double release each. The number of findings is checked (every bug is
 found through the wrappers), and the time per module is printed for each size: with the
-fixpoint's bound (engine.ROUNDS rounds across modules, analysis.ROUNDS within one), each
+fixpoint's bound (run/engine.ROUNDS rounds across modules, analysis/module.ROUNDS within one), each
 file is analysed a bounded number of times, so the time per module stays flat.
 """
 

@@ -14,7 +14,10 @@ import sys
 import traceback
 from typing import Optional, Sequence, TextIO
 
-from . import __version__, baseline, cache, catalog, config, engine, packs, parallel, progress, reporters, ruledocs
+from . import __version__, catalog
+from .contracts import packs
+from .report import baseline, formats as reporters, ruledocs
+from .run import cache, config, engine, parallel, progress
 from .types import ConfigError
 
 SUBCOMMANDS = ("explain", "rules", "config", "infer")
@@ -206,7 +209,7 @@ def _infer(argv: Sequence[str], stdout: TextIO) -> int:
     parser.add_argument("file", help="a Python file with ffi.cdef(\"...\") declarations")
     parser.add_argument("--output-file", metavar="FILE", help="write the pack to FILE instead of stdout")
     args = parser.parse_args(argv)
-    from . import infer  # libcst and pycparser: only for this subcommand
+    from .contracts import infer  # libcst and pycparser: only for this subcommand
 
     text = infer.infer_file(args.file)
     if args.output_file:

@@ -40,7 +40,7 @@ class LazySpan:
     and most files never report anything. The analysis therefore passes these around:
     identity, hashing and ordering use `key` (the node's place in a pre-order traversal,
     deterministic for a given file); the position is resolved on first access to
-    `line`, `col`, ... and analysis.py turns them into Spans before findings leave it.
+    `line`, `col`, ... and analysis/module.py turns them into Spans before findings leave it.
     """
 
     __slots__ = ("key", "_resolve", "_span")
@@ -341,3 +341,13 @@ class Summary:
     param_uses: tuple[tuple[int, Span], ...] = ()  # (index, where) passed to C
     param_escapes: frozenset[int] = frozenset()  # kept, stored, returned, or handed to unknown code
     returns: tuple = ()  # (state, family, call, where) when it returns an owned value acquired inside
+
+
+@dataclass(frozen=True)
+class RunResult:
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+    errors: tuple[FileError, ...]
+    files: int
+    sources: dict  # path -> source text, for code frames
+    baselined: int = 0  # findings hidden because the baseline accepts them

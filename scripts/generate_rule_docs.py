@@ -6,7 +6,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from ownlint import catalog, ruledocs  # noqa: E402
+from ownlint import catalog  # noqa: E402
+from ownlint.report import ruledocs  # noqa: E402
 
 
 def main() -> int:

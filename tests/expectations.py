@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 
-from ownlint import config, engine, packs
+from ownlint.contracts import packs
+from ownlint.run import config, engine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STACK_PACK = os.path.join(ROOT, "examples", "stack", "stack.toml")

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from ownlint import catalog, ruledocs
+from ownlint import catalog
+from ownlint.report import ruledocs
 
 from .clirun import run
 

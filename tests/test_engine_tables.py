@@ -5,8 +5,8 @@ import inspect
 import libcst as cst
 import pytest
 
-from ownlint.cfg import MODELED, TRANSPARENT
-from ownlint.typestate import LEAK, Ev, State, apply, transition
+from ownlint.analysis.cfg import MODELED, TRANSPARENT
+from ownlint.analysis.typestate import LEAK, Ev, State, apply, transition
 
 
 def test_every_libcst_statement_kind_is_classified():

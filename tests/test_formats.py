@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ownlint import cli, progress
-from ownlint.reporters import github
+from ownlint import cli
+from ownlint.run import progress
+from ownlint.report.formats import github
 
 from .clirun import run
 from .expectations import STACK_PACK

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from ownlint import engine
+from ownlint.run import engine
 
 from .clirun import run
 
@@ -113,7 +113,7 @@ def test_an_internal_error_is_one_error_line_and_debug_shows_the_traceback(proje
     def explode(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr("ownlint.analysis._analyse_module", explode)
+    monkeypatch.setattr("ownlint.run.parse.analyse_module", explode)
     code, out, err = run("--no-cache", "-j", "1", "other.py", cwd=project)
     assert code == 2
     assert err == "ownlint: other.py: internal error while analysing: KeyError: 'boom' (run with --debug for the traceback)\n"

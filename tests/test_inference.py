@@ -4,7 +4,7 @@ import json
 import os
 import textwrap
 
-from ownlint import cdecls
+from ownlint.contracts import cdecls
 
 from .clirun import run
 from .expectations import ROOT

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ownlint import cache, engine, parallel
+from ownlint.run import cache, engine, parallel
 
 from .clirun import run
 from .expectations import STACK_PACK
@@ -236,7 +236,7 @@ def test_summaries_across_modules_survive_the_cache(tmp_path):
 def test_cache_keys_are_the_same_in_every_process():
     """The digest of a file's inputs keys its cache entry: it must not depend on the
     per-process salt of string hashes (a frozenset's repr does)."""
-    code = ("from ownlint import engine; from ownlint.types import LibraryObject; "
+    code = ("from ownlint.run import engine; from ownlint.types import LibraryObject; "
             "lib = LibraryObject('lib', ('libx.so',), frozenset('abcdefgh'), True); "
             "print(engine._digest({'pkg.api.lib': ('api.py', lib)}))")
     digests = {

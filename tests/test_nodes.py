@@ -5,7 +5,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from ownlint.nodes import children
+from ownlint.analysis.nodes import children
 
 PUNCTUATION = (
     cst.BaseParenthesizableWhitespace, cst.Comma, cst.Semicolon, cst.Colon, cst.AssignEqual, cst.LeftParen,

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from ownlint.packs import load_contracts
+from ownlint.contracts.packs import load_contracts
 from ownlint.types import ConfigError, ReceiverKind, Returns
 
 

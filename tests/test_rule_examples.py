@@ -3,7 +3,7 @@
 import pytest
 
 from ownlint import catalog
-from ownlint.ruledocs import render as render_doc
+from ownlint.report.ruledocs import render as render_doc
 
 from .expectations import actual, expected
 

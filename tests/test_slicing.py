@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from ownlint import config, packs, slicing
+from ownlint.contracts import packs
+from ownlint.run import config, slicing
 
 from .expectations import actual, expected
 from .test_fixtures import DEFAULT, FILES

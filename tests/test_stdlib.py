@@ -4,7 +4,8 @@ import sysconfig
 
 import pytest
 
-from ownlint import config, discovery, engine, packs
+from ownlint.contracts import packs
+from ownlint.run import config, discovery, engine
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,441 @@
+"""Build the control-flow graph of one function (or module) body from libcst statements.
+
+Blocks hold *steps* (statements or expressions still to be lowered to events) and
+edges carry the condition that holds on them. What each statement kind does is one
+table, `STATEMENTS` (modeled here / transparent / unsupported), as pyflakes does.
+
+Exceptions: inside a `try`, every statement that may raise gets an *implicit* edge
+from the state before it to the handlers (or the `finally`). Outside any `try`, the
+edge goes to the implicit-exit, which only OWN203 (leak-on-exception) looks at.
+Explicit `raise`, `return`, `break` and `continue` are ordinary jumps. A `finally`
+body is built once per way of leaving it (like CPython's compiler), so each copy
+knows where it continues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Union
+
+import libcst as cst
+
+from . import nodes
+from ..types import Span
+
+RETURN, RAISE, IMPLICIT, BREAK, CONTINUE, NORMAL = "return", "raise", "implicit", "break", "continue", "normal"
+CAUGHT = "raise-caught"  # an explicit raise that a handler of the same try surely catches
+
+
+@dataclass(frozen=True)
+class Step:
+    """One unit to lower. kind: stmt | expr | bind | def | exit | with-exit."""
+
+    kind: str
+    node: Optional[cst.CSTNode] = None
+    extra: object = None
+
+
+@dataclass
+class Edge:
+    target: int
+    condition: Optional[tuple[cst.BaseExpression, bool]] = None
+    implicit: bool = False
+
+
+@dataclass
+class Block:
+    id: int
+    steps: list[Step] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+@dataclass
+class Graph:
+    name: str
+    blocks: list[Block]
+    entry: int
+    exit: int
+
+
+@dataclass
+class _Loop:
+    head: int
+    after: int
+
+
+@dataclass
+class _Try:
+    node: Union[cst.Try, cst.TryStar]
+    phase: str = "body"  # body -> handlers (else and except bodies) -> done
+    dispatch: dict = field(default_factory=dict)  # kind -> block id
+    copies: dict = field(default_factory=dict)  # (kind, origin) -> entry block id
+    normal_end: Optional[int] = None  # where the fall-through copy of `finally` ends
+
+
+Frame = Union[_Loop, _Try]
+
+# Statement kinds, pyflakes-style: every libcst statement is in exactly one set.
+MODELED = {
+    "If", "While", "For", "Try", "TryStar", "With", "Match", "FunctionDef", "ClassDef",
+    "Return", "Raise", "Break", "Continue", "Assert", "Del",
+    "Expr", "Assign", "AnnAssign", "AugAssign", "Import", "ImportFrom",
+    "LazyImport", "LazyImportFrom",  # PEP 810 `lazy import`: binds names like an import
+}
+TRANSPARENT = {"Pass", "Global", "Nonlocal", "TypeAlias"}  # no effect on tracked values
+
+
+def _pattern_captures(pattern: cst.CSTNode) -> list:
+    """The names a match pattern binds (`case [x, *rest]`, `case Point(x=a) as p`), in order."""
+    found = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.MatchAs, cst.MatchStar)) and isinstance(node.name, cst.Name):
+            found.append(node.name)
+        if isinstance(node, cst.MatchMapping) and isinstance(node.rest, cst.Name):
+            found.append(node.rest)
+        stack.extend(reversed(list(nodes.children(node))))
+    return found
+
+
+def _catches_everything(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
+    kind = handler.type
+    if kind is None:
+        return True
+    return isinstance(kind, cst.Name) and kind.value in ("BaseException", "Exception")
+
+
+class Builder:
+    """Builds one Graph; `span_of` maps a node to its source span."""
+
+    def __init__(
+        self,
+        name: str,
+        span_of: Callable[[cst.CSTNode], Span],
+        end_span: Span,
+        may_raise: Callable[[cst.CSTNode], bool],
+    ) -> None:
+        self.name = name
+        self.span_of = span_of
+        self.may_raise = may_raise
+        self.end_span = end_span
+        self.blocks: list[Block] = []
+        self.frames: list[Frame] = []
+        self.exit = self._new()
+        self.entry = self._new()
+        self.current: Optional[int] = self.entry
+
+    # --- plumbing ---------------------------------------------------------------
+
+    def _new(self) -> int:
+        self.blocks.append(Block(len(self.blocks)))
+        return len(self.blocks) - 1
+
+    def _edge(self, source: Optional[int], target: int, condition=None, implicit: bool = False) -> None:
+        if source is not None:
+            self.blocks[source].edges.append(Edge(target, condition, implicit))
+
+    def _start(self, block: int) -> None:
+        self.current = block
+
+    def _add(self, step: Step, may_raise: bool = False) -> None:
+        if self.current is None:
+            return  # unreachable code: nothing flows here
+        if may_raise:
+            before = self.current
+            self.route(IMPLICIT, before, self.span_of(step.node) if step.node is not None else self.end_span)
+            self.current = self._new()
+            self._edge(before, self.current)
+        self.blocks[self.current].steps.append(step)
+
+    def _continue_to(self, target: int) -> None:
+        self._edge(self.current, target)
+        self.current = target
+
+    # --- jumps ------------------------------------------------------------------
+
+    def route(self, kind: str, source: Optional[int], span: Span, exception: Optional[str] = None) -> None:
+        """Send control leaving by `kind` from `source` through finally copies to its target.
+
+        `exception` is the class name of an explicit `raise Name(...)`, when known."""
+        if source is None:
+            return
+        for index in range(len(self.frames) - 1, -1, -1):
+            frame = self.frames[index]
+            if isinstance(frame, _Loop):
+                if kind == BREAK:
+                    self._edge(source, frame.after)
+                    return
+                if kind == CONTINUE:
+                    self._edge(source, frame.head)
+                    return
+                continue
+            node = frame.node
+            if frame.phase == "body" and kind in (RAISE, IMPLICIT) and node.handlers:
+                # A `raise Name(...)` that a handler names by that name cannot escape it.
+                slot = CAUGHT if kind == RAISE and exception in _handled_names(node) else kind
+                if slot not in frame.dispatch:
+                    frame.dispatch[slot] = self._new()
+                self._edge(source, frame.dispatch[slot], implicit=kind == IMPLICIT)
+                return
+            if node.finalbody is not None and frame.phase != "done":
+                self._edge(source, self._finally_copy(frame, index, kind, span))
+                return
+        if kind in (BREAK, CONTINUE):
+            return  # a syntax error the parser accepted; nothing to route to
+        exit_block = self._new()
+        self.blocks[exit_block].steps.append(Step("exit", None, (kind, span)))
+        self._edge(source, exit_block, implicit=kind == IMPLICIT)
+        self._edge(exit_block, self.exit)
+
+    def _finally_copy(self, frame: _Try, index: int, kind: str, span: Span) -> int:
+        # Returns and raises keep their origin so that a leak names the exit it took.
+        key = (kind, span if kind in (RETURN, RAISE) else None)
+        if key in frame.copies:
+            return frame.copies[key]
+        saved_current, saved_frames = self.current, self.frames
+        entry = self._new()
+        frame.copies[key] = entry
+        self.frames = saved_frames[:index]
+        self._start(entry)
+        self._body(frame.node.finalbody.body)
+        if kind == NORMAL:
+            frame.normal_end = self.current
+        else:
+            self.route(kind, self.current, span)
+        self.current, self.frames = saved_current, saved_frames
+        return entry
+
+    # --- statements -------------------------------------------------------------
+
+    def build(self, body: cst.BaseSuite) -> Graph:
+        self._body(body)
+        self.route(RETURN, self.current, self.end_span)
+        return Graph(self.name, self.blocks, self.entry, self.exit)
+
+    def _body(self, suite: Union[cst.BaseSuite, list]) -> None:
+        statements = suite.body if isinstance(suite, cst.BaseSuite) else suite
+        if isinstance(suite, cst.SimpleStatementSuite):
+            for small in suite.body:
+                self._small(small)
+            return
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self._small(small)
+            else:
+                self._compound(statement)
+
+    def _small(self, node: cst.BaseSmallStatement) -> None:
+        name = type(node).__name__
+        if name in TRANSPARENT:
+            if isinstance(node, (cst.Global, cst.Nonlocal)):
+                self._add(Step("stmt", node))
+            return
+        if name not in MODELED:
+            self._add(Step("stmt", node), may_raise=True)  # unknown kind: lowered generically
+            return
+        span = self.span_of(node)
+        if isinstance(node, cst.Return):
+            self._add(Step("stmt", node), may_raise=self.may_raise(node))
+            self.route(RETURN, self.current, span)
+            self.current = None
+        elif isinstance(node, cst.Raise):
+            self._add(Step("stmt", node), may_raise=self.may_raise(node))
+            self.route(RAISE, self.current, span, _raised_name(node))
+            self.current = None
+        elif isinstance(node, cst.Break):
+            self.route(BREAK, self.current, span)
+            self.current = None
+        elif isinstance(node, cst.Continue):
+            self.route(CONTINUE, self.current, span)
+            self.current = None
+        elif isinstance(node, cst.Assert):
+            self._add(Step("expr", node.test), may_raise=self.may_raise(node))
+            test_block = self.current
+            # A failing assert is not a path we report leaks on: treat it as implicit.
+            failed = self._new()
+            self._edge(test_block, failed, (node.test, False))
+            self.current = failed
+            self.route(IMPLICIT, failed, span)
+            self.current = self._new()
+            self._edge(test_block, self.current, (node.test, True))
+        else:
+            self._add(Step("stmt", node), may_raise=self.may_raise(node))
+
+    def _compound(self, node: cst.BaseCompoundStatement) -> None:
+        if self.current is None:
+            return
+        handler = getattr(self, "_" + type(node).__name__.lower(), None)
+        if handler is None:
+            # Unsupported compound statement: lower it as an opaque step so names escape.
+            self._add(Step("stmt", node), may_raise=True)
+            return
+        handler(node)
+
+    def _functiondef(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            self._add(Step("expr", decorator.decorator, "decorator"))
+        self._add(Step("def", node))
+
+    def _classdef(self, node: cst.ClassDef) -> None:
+        self._add(Step("def", node))
+
+    def _if(self, node: cst.If) -> None:
+        self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
+        test_block = self.current
+        after = self._new()
+        self.current = self._new()
+        self._edge(test_block, self.current, (node.test, True))
+        self._body(node.body)
+        self._edge(self.current, after)
+        self.current = self._new()
+        self._edge(test_block, self.current, (node.test, False))
+        if isinstance(node.orelse, cst.If):
+            self._if(node.orelse)
+        elif isinstance(node.orelse, cst.Else):
+            self._body(node.orelse.body)
+        self._edge(self.current, after)
+        self.current = after
+
+    def _while(self, node: cst.While) -> None:
+        head = self._new()
+        self._continue_to(head)
+        self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
+        test_block = self.current
+        after = self._new()
+        self.frames.append(_Loop(head, after))
+        self.current = self._new()
+        self._edge(test_block, self.current, (node.test, True))
+        self._body(node.body)
+        self._edge(self.current, head)
+        self.frames.pop()
+        self.current = self._new()
+        self._edge(test_block, self.current, (node.test, False))
+        if node.orelse is not None:
+            self._body(node.orelse.body)
+        self._edge(self.current, after)
+        self.current = after
+
+    def _for(self, node: cst.For) -> None:
+        self._add(Step("expr", node.iter), may_raise=self.may_raise(node.iter))
+        head = self._new()
+        self._continue_to(head)
+        after = self._new()
+        self.frames.append(_Loop(head, after))
+        self.current = self._new()
+        self._edge(head, self.current)
+        self._add(Step("bind", node.target))
+        self._body(node.body)
+        self._edge(self.current, head)
+        self.frames.pop()
+        self.current = self._new()
+        self._edge(head, self.current)
+        if node.orelse is not None:
+            self._body(node.orelse.body)
+        self._edge(self.current, after)
+        self.current = after
+
+    def _with(self, node: cst.With) -> None:
+        for item in node.items:
+            self._add(Step("expr", item.item, "with"), may_raise=True)
+            if item.asname is not None:
+                self._add(Step("bind", item.asname.name))
+        self._body(node.body)
+        # Leaving the block normally calls each __exit__, innermost first. (Exits by
+        # return or raise from inside the body do not model the __exit__ call.)
+        for item in reversed(node.items):
+            if item.asname is not None:
+                self._add(Step("with-exit", item.asname.name, item.item))
+
+    def _match(self, node: cst.Match) -> None:
+        self._add(Step("expr", node.subject), may_raise=self.may_raise(node.subject))
+        subject = self.current
+        after = self._new()
+        exhaustive = False
+        for case in node.cases:
+            self.current = self._new()
+            self._edge(subject, self.current)
+            for name in _pattern_captures(case.pattern):
+                self._add(Step("bind", name))
+            if case.guard is not None:
+                self._add(Step("expr", case.guard), may_raise=self.may_raise(case.guard))
+                guard_block = self.current
+                self.current = self._new()
+                self._edge(guard_block, self.current, (case.guard, True))
+            self._body(case.body)
+            self._edge(self.current, after)
+            if case.guard is None and isinstance(case.pattern, cst.MatchAs) and case.pattern.pattern is None:
+                exhaustive = True
+        if not exhaustive:
+            self._edge(subject, after)
+        self.current = after
+
+    def _try(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        frame = _Try(node)
+        self.frames.append(frame)
+        self._body(node.body)
+        frame.phase = "handlers"
+        if getattr(node, "orelse", None) is not None:
+            self._body(node.orelse.body)
+        ends = [self.current]
+        catch_all = any(_catches_everything(h) for h in node.handlers)
+        entries = []
+        for handler in node.handlers:
+            self.current = self._new()
+            entries.append(self.current)
+            if handler.name is not None:
+                self._add(Step("bind", handler.name.name))
+            self._body(handler.body)
+            ends.append(self.current)
+        for kind, dispatch in sorted(frame.dispatch.items()):
+            for entry in entries:
+                self._edge(dispatch, entry, implicit=kind == IMPLICIT)
+            if not catch_all and kind != CAUGHT:
+                self.route(kind, dispatch, self.span_of(node))
+        self.frames.pop()
+        frame.phase = "done"
+        after = self._new()
+        if node.finalbody is None:
+            for end in ends:
+                self._edge(end, after)
+        else:
+            self.frames.append(frame)
+            frame.phase = "handlers"
+            entry = self._finally_copy(frame, len(self.frames) - 1, NORMAL, self.span_of(node))
+            self.frames.pop()
+            for end in ends:
+                self._edge(end, entry)
+            self._edge(frame.normal_end, after)
+        self.current = after
+
+    _trystar = _try
+
+
+def _raised_name(node: cst.Raise) -> Optional[str]:
+    exc = node.exc
+    if isinstance(exc, cst.Call):
+        exc = exc.func
+    return exc.value if isinstance(exc, cst.Name) else None
+
+
+def _handled_names(node: Union[cst.Try, cst.TryStar]) -> set[str]:
+    names: set[str] = set()
+    for handler in node.handlers:
+        kind = handler.type
+        for item in kind.elements if isinstance(kind, cst.Tuple) else [kind]:
+            value = item.value if isinstance(item, cst.Element) else item
+            if isinstance(value, cst.Name):
+                names.add(value.value)
+    return names
+
+
+def build(
+    name: str,
+    body: cst.BaseSuite,
+    span_of: Callable[[cst.CSTNode], Span],
+    end_span: Span,
+    may_raise: Callable[[cst.CSTNode], bool],
+) -> Graph:
+    """`may_raise(node)` says whether evaluating a statement or expression can raise."""
+    return Builder(name, span_of, end_span, may_raise).build(body)

@@ -1,0 +1,552 @@
+"""Collect a module's binding facts in one traversal: imports, FFI library and ffi objects, scopes.
+
+ownlint computes these few facts itself instead of using libcst's ScopeProvider and
+QualifiedNameProvider, which cost several times the parse on binding code (SPEC §6).
+Names are resolved flow-insensitively per module: `lib` means the same thing in
+every function, which is how bindings are written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import libcst as cst
+
+from . import nodes
+from ..types import LibraryObject, Loaders
+
+__all__ = ["Facts", "LibraryObject", "Scope", "collect", "dotted"]
+
+
+@dataclass
+class Scope:
+    """A body to analyse: the module, a function, or a class body."""
+
+    name: str
+    kind: str  # module | function | class
+    node: Union[cst.Module, cst.FunctionDef, cst.ClassDef]
+    params: tuple[str, ...] = ()
+    escaping: set = field(default_factory=set)  # names whose bindings outlive the scope
+    cls: str = ""  # the class a method belongs to
+    instances: dict = field(default_factory=dict)  # local name -> class of this module it holds
+    names: set = field(default_factory=set)  # identifiers in this scope's own code (not nested scopes')
+    self_attrs: set = field(default_factory=set)  # X in `self.X` in this scope's own code
+    self_stores: set = field(default_factory=set)  # X in `self.X = ...` (and augmented, annotated, tuple targets)
+    nested: list = field(default_factory=list)  # the scopes defined directly inside this one
+
+
+@dataclass
+class Facts:
+    imports: dict = field(default_factory=dict)  # local name -> qualified name
+    star_modules: list = field(default_factory=list)
+    libraries: dict = field(default_factory=dict)  # name -> LibraryObject
+    attr_libraries: dict = field(default_factory=dict)  # attribute name (self.X) -> LibraryObject
+    ffi_names: set = field(default_factory=set)
+    attr_ffi: set = field(default_factory=set)
+    function_aliases: dict = field(default_factory=dict)  # name -> (LibraryObject, function name)
+    scopes: list = field(default_factory=list)
+    nested_loads: set = field(default_factory=set)  # names loaded inside functions and classes
+    classes: set = field(default_factory=set)  # classes defined in this module
+    prototypes: set = field(default_factory=set)  # names bound to CFUNCTYPE(...) and the like
+    order: dict = field(default_factory=dict)  # id(node) -> its index in a pre-order traversal
+    finalizers: dict = field(default_factory=dict)  # `f` / `self._f` -> the expression its finalizer releases
+    restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
+    custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
+    declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    callback_argtypes: dict = field(default_factory=dict)  # function -> {position: callback type} of its argtypes
+    named_calls: list = field(default_factory=list)  # (receiver name, function, call node) of `x.f(...)`
+    other_restypes: list = field(default_factory=list)  # (function, value) of `X.f.restype = T`, X no library
+    errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
+    library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
+    partials: dict = field(default_factory=dict)  # name -> module function of `name = functools.partial(f)`
+    library_loaders: dict = field(default_factory=dict)  # function -> the libraries it returns (a tuple)
+    library_groups: dict = field(default_factory=dict)  # name -> the libraries `name = loader()` holds
+    cdefs: list = field(default_factory=list)  # (declarations, string node) of `ffi.cdef("...")`
+    inferred: dict = field(default_factory=dict)  # function -> Contract inferred from a cdef (inference.py)
+    captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
+    scope_by_node: dict = field(default_factory=dict)
+
+    def names_in(self, node: cst.CSTNode) -> set:
+        """Every identifier a function, class or lambda mentions, nested scopes included."""
+        if not self.captured:  # first call: index the scopes by their nodes
+            self.captured = {id(scope.node): None for scope in self.scopes}
+            self.scope_by_node = {id(scope.node): scope for scope in self.scopes}
+        known = self.captured.get(id(node))
+        if known is None:
+            scope = self.scope_by_node.get(id(node))
+            known = all_names(scope) if scope is not None else _names_under(node)
+            self.captured[id(node)] = known
+        return known
+
+    # --- resolution used by lowering ----------------------------------------------
+
+    def qualname(self, expr: cst.BaseExpression) -> Optional[str]:
+        """`ctypes.cast` for `ctypes.cast`, `C.cast` (import ctypes as C) or `cast` (from ctypes import cast)."""
+        if isinstance(expr, cst.Name):
+            return self.imports.get(expr.value)
+        if isinstance(expr, cst.Attribute):
+            base = self.qualname(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
+        return None
+
+    def absolute(self, qual: Optional[str], module: str) -> Optional[str]:
+        """`..api.make` imported in module `wand.drawing` is `wand.api.make`."""
+        if not qual or not qual.startswith("."):
+            return qual
+        dots = len(qual) - len(qual.lstrip("."))
+        package = module.split(".")[:-1]  # the package this module is in
+        if dots - 1 > len(package):
+            return None
+        base = package[: len(package) - (dots - 1)]
+        return ".".join(base + [qual[dots:]]) if base else qual[dots:]
+
+    def resolve(self, expr: cst.BaseExpression, known) -> Optional[str]:
+        """The qualified name of `expr`, also through `from module import *` when the
+        result is one of `known` (star imports cannot be listed without importing)."""
+        qual = self.qualname(expr)
+        if qual is not None or not self.star_modules:
+            return qual
+        name = dotted(expr)
+        if name is None or name.split(".")[0] in self.imports:
+            return None
+        for module in self.star_modules:
+            if f"{module}.{name}" in known:
+                return f"{module}.{name}"
+        return None
+
+    def library_of(self, expr: cst.BaseExpression) -> Optional[LibraryObject]:
+        if isinstance(expr, cst.Name):
+            return self.libraries.get(expr.value)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            if expr.value.value in ("self", "cls"):
+                return self.attr_libraries.get(expr.attr.value)
+        return None
+
+    def is_ffi(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Name):
+            return expr.value in self.ffi_names
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            return expr.value.value in ("self", "cls") and expr.attr.value in self.attr_ffi
+        return False
+
+
+_PARTIAL = frozenset({"functools.partial"})
+
+
+def _renamed(library: LibraryObject, name: str) -> LibraryObject:
+    """The same library, known here by another name (`library = libraries[0]`)."""
+    return LibraryObject(name, library.paths, library.wrapped, library.ctypes)
+
+
+def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
+    found: list[str] = []
+
+    def walk(n: cst.CSTNode) -> None:
+        if isinstance(n, cst.SimpleString):
+            value = n.evaluated_value
+            if isinstance(value, str):
+                found.append(value)
+        elif isinstance(n, cst.Name) and n.value == "None":
+            found.append("<process>")
+        for child in nodes.children(n):
+            walk(child)
+
+    walk(node)
+    return tuple(found)
+
+
+def dotted(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a chain of names and attributes (what code generation would give), else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+class _Collector:
+    """The one traversal (nodes.walk) that collects a module's facts."""
+
+    def __init__(self, loaders: Loaders, facts: Facts, finalizer_factories: dict) -> None:
+        self.loaders = loaders
+        self.facts = facts
+        self.finalizer_factories = finalizer_factories
+        self.stack: list[Scope] = []
+        self.class_names: list[str] = []
+        self.order = facts.order
+
+    def enter(self, node: cst.CSTNode) -> None:
+        # Every node's place in source order: a deterministic identity for its span.
+        self.order[id(node)] = len(self.order)
+
+    # --- what an expression is ------------------------------------------------------
+
+    def _library_from(self, expr: cst.BaseExpression, name: str) -> Optional[LibraryObject]:
+        facts = self.facts
+        known = facts.library_of(expr)
+        if known is not None:
+            return known
+        loaded = self._libraries_loaded(expr)
+        if loaded is not None and len(loaded) == 1:  # `lib = load()`, where load() returns a CDLL
+            return _renamed(loaded[0], name)
+        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and len(expr.slice) == 1:
+            # `library = libraries[0]`, where `libraries = load_library()` returns (libwand, libmagick)
+            index = expr.slice[0].slice
+            group = facts.library_groups.get(expr.value.value)
+            if group is not None and isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+                position = int(index.value.value, 0)
+                if position < len(group):
+                    return _renamed(group[position], name)
+        if isinstance(expr, cst.Call):
+            if facts.resolve(expr.func, self.loaders.library_calls) in self.loaders.library_calls:
+                return LibraryObject(name, _string_literals(expr), ctypes=True)
+            func = expr.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in self.loaders.ffi_library_methods
+                and facts.is_ffi(func.value)
+            ):
+                return LibraryObject(name, _string_literals(expr))
+            # ctypes.cdll.LoadLibrary is listed whole; `cdll.foo.LoadLibrary` is rare.
+        if isinstance(expr, cst.Attribute):
+            if facts.resolve(expr.value, self.loaders.library_attributes) in self.loaders.library_attributes:
+                return LibraryObject(name, (expr.attr.value,), ctypes=True)
+        return None
+
+    def _libraries_loaded(self, expr: cst.BaseExpression) -> Optional[tuple]:
+        """The libraries `f()` returns, for a function of this module that returns library
+        objects (`return libwand, libmagick`); None for anything else."""
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
+            return self.facts.library_loaders.get(expr.func.value)
+        return None
+
+    def _is_ffi_value(self, expr: cst.BaseExpression) -> bool:
+        if self.facts.is_ffi(expr):
+            return True
+        if isinstance(expr, cst.Call):
+            return self.facts.resolve(expr.func, self.loaders.ffi_calls) in self.loaders.ffi_calls
+        return False
+
+    def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        facts = self.facts
+        self._finalizer(target, value)
+        if isinstance(target, cst.Attribute) and target.attr.value == "errcheck" and isinstance(target.value, cst.Attribute):
+            facts.errchecks.add(target.value.attr.value)
+        if isinstance(target, cst.Attribute) and target.attr.value == "argtypes" and isinstance(target.value, cst.Attribute) \
+                and isinstance(value, (cst.List, cst.Tuple)):
+            # `lib.f.argtypes = [c_void_p, CALLBACK]`: a Python function passed there is
+            # wrapped by ctypes in a callback object that lives only during the call.
+            callbacks = {i: dotted(e.value) or "CFUNCTYPE" for i, e in enumerate(value.elements)
+                         if self._is_prototype_type(e.value)}
+            if callbacks:
+                facts.callback_argtypes[target.value.attr.value] = callbacks
+        if isinstance(target, cst.Attribute) and target.attr.value == "restype" and isinstance(target.value, cst.Attribute):
+            library = facts.library_of(target.value.value)
+            function = target.value.attr.value
+            if library is not None:
+                facts.restypes.append((library, function, value, target))
+            else:
+                facts.other_restypes.append((function, value))
+            facts.declared_restypes.add(function)
+            if isinstance(value, cst.Name) and (
+                value.value in facts.classes
+                or (value.value in facts.imports and not facts.imports[value.value].startswith("ctypes."))
+            ):
+                # A class of the program's own, on any receiver (`def load(lib): lib.f.restype
+                # = MyString`): the class owns the results. (Not a variable: `f.restype = restype`.)
+                facts.custom_restypes.add(function)
+        if isinstance(target, cst.Name):
+            name = target.value
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:
+                # `x = Cls(...)`: x holds an instance of Cls (resolved once classes are known).
+                self.stack[-1].instances[name] = value.func.value
+            library = self._library_from(value, name)
+            if library is not None:
+                facts.libraries[name] = library
+            elif self._is_ffi_value(value):
+                facts.ffi_names.add(name)
+            elif (foreign := self._foreign_function(value)) is not None:
+                facts.function_aliases[name] = foreign
+            elif (partial := self._partial(value)) is not None:
+                if isinstance(partial, tuple):
+                    facts.function_aliases[name] = partial
+                else:
+                    facts.partials[name] = partial
+            elif isinstance(value, cst.Call) and (
+                facts.resolve(value.func, self.loaders.callback_prototypes) in self.loaders.callback_prototypes
+            ):
+                facts.prototypes.add(name)
+            elif isinstance(value, cst.Attribute):
+                owner = facts.library_of(value.value)
+                if owner is not None:
+                    facts.function_aliases[name] = (owner, value.attr.value)
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value in ("self", "cls")
+        ):
+            attr = target.attr.value
+            library = self._library_from(value, attr)
+            if library is not None:
+                facts.attr_libraries[attr] = library
+            elif self._is_ffi_value(value):
+                facts.attr_ffi.add(attr)
+            elif isinstance(value, cst.Attribute):
+                owner = facts.library_of(value.value)
+                if owner is not None:  # `self._destroy = lib.stack_destroy`: a bound alias
+                    facts.function_aliases[f"self.{attr}"] = (owner, value.attr.value)
+            elif isinstance(partial := self._partial(value), tuple):
+                facts.function_aliases[f"self.{attr}"] = partial
+
+    # --- visitors -------------------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted(alias.name)
+            if full is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.facts.imports[alias.asname.name.value] = full
+            else:
+                head = full.split(".")[0]
+                self.facts.imports[head] = head
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = dotted(node.module) if node.module is not None else ""
+        module = "." * len(node.relative) + (module or "")
+        if isinstance(node.names, cst.ImportStar):
+            self.facts.star_modules.append(module)
+            return
+        imported = [a for a in node.names if isinstance(a.name, cst.Name)]
+        plain = {a.name.value for a in imported}
+        for alias in imported:
+            local = alias.asname.name.value if alias.asname is not None else alias.name.value
+            self.facts.imports[local] = f"{module}.{alias.name.value}"
+            # `from _x_cffi import ffi, lib`: a compiled cffi module's objects.
+            cffi_module = "cffi" in module or bool(plain & self.loaders.imported_ffi_names)
+            if cffi_module and alias.name.value in self.loaders.imported_library_names:
+                self.facts.libraries[local] = LibraryObject(local, (module,))
+            if cffi_module and alias.name.value in self.loaders.imported_ffi_names:
+                self.facts.ffi_names.add(local)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._assign(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._self_stores(node.target)
+        if node.value is not None:
+            self._assign(node.target, node.value)
+
+    def _foreign_function(self, value: cst.BaseExpression):
+        """`PROTO(("malloc", libc))` or `CFUNCTYPE(c_void_p, c_size_t)(("malloc", libc))`: a
+        prototype bound to a library function, which it declares. (library, name) or None."""
+        if not (isinstance(value, cst.Call) and len(value.args) >= 1):
+            return None
+        func, spec = value.func, value.args[0].value
+        prototypes = self.loaders.callback_prototypes
+        is_prototype = (isinstance(func, cst.Name) and func.value in self.facts.prototypes) or (
+            isinstance(func, cst.Call) and self.facts.resolve(func.func, prototypes) in prototypes)
+        if not is_prototype or not isinstance(spec, cst.Tuple) or len(spec.elements) < 2:
+            return None
+        name, library = spec.elements[0].value, spec.elements[1].value
+        owner = self.facts.library_of(library)
+        if owner is None or not isinstance(name, cst.SimpleString) or not isinstance(name.evaluated_value, str):
+            return None
+        self.facts.declared_restypes.add(name.evaluated_value)  # the prototype declares its restype
+        return owner, name.evaluated_value
+
+    def _is_prototype_type(self, expr: cst.BaseExpression) -> bool:
+        """`CALLBACK` (bound to `CFUNCTYPE(...)`) or `CFUNCTYPE(...)` itself."""
+        if isinstance(expr, cst.Name) and expr.value in self.facts.prototypes:
+            return True
+        prototypes = self.loaders.callback_prototypes
+        return isinstance(expr, cst.Call) and self.facts.resolve(expr.func, prototypes) in prototypes
+
+    def _partial(self, value: cst.BaseExpression):
+        """`functools.partial(lib.stack_destroy)`: the library function (library, name) or
+        the module function's name it stands for. Only with no positional argument bound:
+        one bound first would move every argument (and could be what the call releases)."""
+        if not (isinstance(value, cst.Call) and value.args
+                and self.facts.resolve(value.func, _PARTIAL) in _PARTIAL):
+            return None
+        first, rest = value.args[0], value.args[1:]
+        if first.keyword is not None or first.star or any(a.keyword is None for a in rest):
+            return None
+        target = first.value
+        if isinstance(target, cst.Attribute):
+            owner = self.facts.library_of(target.value)
+            return (owner, target.attr.value) if owner is not None else None
+        if isinstance(target, cst.Name):
+            return self.facts.function_aliases.get(target.value) or target.value
+        return None
+
+    def _finalizer(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """`f = weakref.finalize(obj, destroy, h)`: calling `f` or `f.detach()` acts on `h`."""
+        if not (isinstance(value, cst.Call) and self.finalizer_factories):
+            return
+        index = self.finalizer_factories.get(self.facts.resolve(value.func, self.finalizer_factories))
+        name = plain_or_self(target)
+        if index is None or name is None or len(value.args) <= index or value.args[index].star:
+            return
+        self.facts.finalizers[name] = value.args[index].value
+
+    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+            if len(target.elements) == len(value.elements):
+                for t, v in zip(target.elements, value.elements):
+                    self._record(t.value, v.value)
+            return
+        loaded = self._libraries_loaded(value)
+        if loaded is not None:
+            if isinstance(target, cst.Name) and len(loaded) > 1:
+                self.facts.library_groups[target.value] = loaded
+            elif isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == len(loaded):
+                for element, library in zip(target.elements, loaded):  # `libwand, libmagick = load()`
+                    if isinstance(element.value, cst.Name):
+                        self.facts.libraries[element.value.value] = _renamed(library, element.value.value)
+                return
+        self._record(target, value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """`return libwand, libmagick` or `return ffi.dlopen(name)` in a top-level function:
+        it loads libraries."""
+        scope = self.stack[-1] if self.stack else None
+        if scope is None or scope.kind != "function" or scope.cls or len(self.stack) != 2 or node.value is None:
+            return
+        value = node.value
+        parts = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
+        # A library name, or a loader call (`return ffi.dlopen(name)`).
+        found = [self._library_from(p, scope.node.name.value) for p in parts]
+        if found and all(found):
+            self.facts.library_loaders[scope.node.name.value] = tuple(found)
+
+    def visit_With(self, node: cst.With) -> None:
+        # `with Cls(...) as x`: x is the instance (when __enter__ returns self, as usual).
+        for item in node.items:
+            value, target = item.item, item.asname.name if item.asname is not None else None
+            if isinstance(target, cst.Name) and isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                self.stack[-1].instances[target.value] = value.func.value
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        qual = ".".join(self.class_names[-1:] + [node.name.value]) if self._in_class() else node.name.value
+        params = tuple(
+            p.name.value
+            for group in (node.params.posonly_params, node.params.params, node.params.kwonly_params)
+            for p in group
+        )
+        extra = [p for p in (node.params.star_arg, node.params.star_kwarg) if isinstance(p, cst.Param)]
+        cls = self.class_names[-1] if self._in_class() else ""
+        scope = Scope(qual, "function", node, params + tuple(p.name.value for p in extra), cls=cls)
+        self.stack[-1].nested.append(scope)
+        self.facts.scopes.append(scope)
+        self.stack.append(scope)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.stack.pop()
+
+    def _in_class(self) -> bool:
+        return bool(self.stack) and self.stack[-1].kind == "class"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.facts.classes.add(node.name.value)
+        scope = Scope(node.name.value, "class", node)
+        self.stack[-1].nested.append(scope)
+        self.facts.scopes.append(scope)
+        self.stack.append(scope)
+        self.class_names.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.stack.pop()
+        self.class_names.pop()
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if len(self.stack) > 1:
+            self.stack[-1].escaping.update(n.name.value for n in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        if len(self.stack) > 1:
+            self.stack[-1].escaping.update(n.name.value for n in node.names)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            if isinstance(func.value, cst.Name):  # `x.f(...)`: x may be a library imported later
+                self.facts.named_calls.append((func.value.value, func.attr.value, node))
+            library = self.facts.library_of(func.value)
+            if library is not None and library.ctypes:
+                self.facts.library_calls.append((library, func.attr.value, node))
+            elif func.attr.value == "cdef" and node.args and self.facts.is_ffi(func.value):
+                value = node.args[0].value
+                if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    text = value.evaluated_value
+                    if isinstance(text, str):
+                        self.facts.cdefs.append((text, value))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._self_stores(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._self_stores(node.target)
+
+    def _self_stores(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._self_stores(element.value)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            self.stack[-1].self_stores.add(target.attr.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == "self":
+            self.stack[-1].self_attrs.add(node.attr.value)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.stack[-1].names.add(node.value)
+        if len(self.stack) > 1:  # inside a function or class, not at module level
+            self.facts.nested_loads.add(node.value)
+
+
+def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[dict] = None) -> Facts:
+    """`finalizer_factories`: qualified name -> the argument its finalizer releases
+    (`weakref.finalize` -> 2), from the packs."""
+    facts = Facts()
+    module_scope = Scope("<module>", "module", module)
+    facts.scopes.append(module_scope)
+    collector = _Collector(loaders, facts, finalizer_factories or {})
+    collector.stack.append(module_scope)
+    nodes.walk(module, collector, collector.enter)
+    for scope in facts.scopes:
+        scope.instances = {k: v for k, v in scope.instances.items() if v in facts.classes}
+    return facts
+
+
+def all_names(scope: Scope) -> set:
+    """Identifiers in a scope and every scope nested in it (what a closure can capture)."""
+    names = set(scope.names)
+    for inner in scope.nested:
+        names |= all_names(inner)
+    return names
+
+
+def _names_under(node: cst.CSTNode) -> set:
+    names: set = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            names.add(current.value)
+        stack.extend(nodes.children(current))
+    return names
+
+
+def plain_or_self(target: cst.BaseExpression) -> Optional[str]:
+    """`f` or `self.f` as text; None for any other target."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        return f"self.{target.attr.value}"
+    return None

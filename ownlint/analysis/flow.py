@@ -1,0 +1,742 @@
+"""Run the typestate analysis over one lowered CFG and turn problems into findings.
+
+The store maps keys to sets of value ids and value ids to sets of states (typestate.py).
+Blocks are iterated to a fixpoint (stores only grow at joins, and value ids are bounded
+by acquisition sites, so it terminates); then one last pass over every reachable block
+reports what the events see. Leaks are collected per acquisition site and reported
+once, at the site, with the exit that leaks as a related location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Optional
+
+from . import events as E
+from .deaths import Deaths, Site
+from .typestate import DANGLING, LEAK, Ev, State, apply
+from ..types import Finding, Summary, NOWHERE, Related, Span
+
+Vid = tuple  # (site span or ("param", key), generation 0 | 1)
+
+_OWNING = frozenset({State.OWNED, State.MAYBE, State.PENDING})
+# Values whose fields are C memory: storing a pointer there keeps nothing alive.
+_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED})
+_HANDLED = frozenset({State.RELEASED, State.ESCAPED, State.TRANSFERRED, State.MANAGED})
+_STATE_OF_RETURN = {
+    State.BORROWED: "is borrowed from {owner}",
+    State.STATIC: "points to static storage",
+    State.SINGLETON: "is a process-lifetime singleton",
+    State.PYOWNED: "is memory owned by Python",
+}
+
+
+@dataclass(frozen=True)
+class VState:
+    states: frozenset
+    released: frozenset = frozenset()  # spans of the releases that reached here
+    owners: frozenset = frozenset()  # value ids this borrowed value points into
+    realloc_of: frozenset = frozenset()  # value ids realloc may have released
+    holders: frozenset = frozenset()  # (holder value id or None, call, span) that keep this value
+    pinned: frozenset = frozenset()  # (value id, span, field): C memory that stores a raw pointer to this
+    dangling: frozenset = frozenset()  # (field, store span, owner site, kind, death span): freed memory it points to
+
+    def join(self, other: "VState") -> "VState":
+        return VState(
+            self.states | other.states,
+            self.released | other.released,
+            self.owners | other.owners,
+            self.realloc_of | other.realloc_of,
+            self.holders | other.holders,
+            self.pinned | other.pinned,
+            self.dangling | other.dangling,
+        )
+
+
+@dataclass
+class Store:
+    env: dict = field(default_factory=dict)  # key -> frozenset[Vid]
+    vals: dict = field(default_factory=dict)  # Vid -> VState
+    status: dict = field(default_factory=dict)  # key -> frozenset[(Vid, success)]
+
+    def copy(self) -> "Store":
+        return Store(dict(self.env), dict(self.vals), dict(self.status))
+
+    def join(self, other: "Store") -> "Store":
+        env = dict(self.env)
+        for key, vids in other.env.items():
+            env[key] = env.get(key, frozenset()) | vids
+        vals = dict(self.vals)
+        for vid, vstate in other.vals.items():
+            vals[vid] = vals[vid].join(vstate) if vid in vals else vstate
+        status = dict(self.status)
+        for key, links in other.status.items():
+            status[key] = status.get(key, frozenset()) | links
+        return Store(env, vals, status)
+
+    def same(self, other: "Store") -> bool:
+        return self.env == other.env and self.vals == other.vals and self.status == other.status
+
+
+def _self_attr(key: str) -> str:
+    """`_h` for the key `self._h`; empty for anything else."""
+    if key.startswith("self.") and "." not in key[5:] and "[" not in key[5:]:
+        return key[5:]
+    return ""
+
+
+def _entry_attr(vid: Vid) -> str:
+    """`_h` for the value `self._h` held when the scope was entered; empty otherwise."""
+    origin = vid[0]
+    if isinstance(origin, tuple) and origin[0] == "param":
+        return _self_attr(origin[1])
+    return ""
+
+
+def _entry_param(vid: Vid) -> str:
+    """`s` for the value parameter `s` held when the function was entered; empty otherwise."""
+    origin = vid[0]
+    if isinstance(origin, tuple) and origin[0] == "param" and "." not in origin[1] and vid[1] == 0:
+        return origin[1]
+    return ""
+
+
+def _ordered(values) -> "Iterable":
+    """Values in a deterministic order (sorting one value, the usual case, is skipped)."""
+    return values if len(values) < 2 else sorted(values, key=repr)
+
+
+def _under(env: dict, root: str) -> list:
+    """The keys of `env` for parts of `root`: `root.x`, `root[0]`."""
+    prefixes = (root + ".", root + "[")
+    return [k for k in env if k.startswith(prefixes)]
+
+
+_HANDLERS: dict = {}  # event type -> the Interpreter method that runs it
+
+
+def _describe(key: str, site: Optional[Site]) -> str:
+    if key.startswith("$") and site is not None:
+        return f"the result of `{site.call}`"
+    return f"`{key.split('@')[0]}`"
+
+
+class Interpreter:
+    def __init__(self, path: str, scope: str, params: tuple[str, ...] = ()) -> None:
+        self.path = path
+        self.scope = scope
+        self.params = params
+        # What the function does to its parameters and returns (its callers' view).
+        self.param_release: dict = {}  # name -> (where, call, family) of its first release
+        self.param_always_released: dict = {}  # name -> released at every return so far
+        self.param_used: dict = {}  # name -> where it is first passed to C
+        self.param_escaped: set = set()
+        self.returned: list = []  # (site, states) of each value a return statement hands back
+        self.deaths = Deaths(path, scope)  # sites, labels, and what died: reported at the end
+        self.reporting = False
+        self.findings: dict = {}  # (code, span) -> Finding
+        self.realloc_site: dict = {}  # value id -> the realloc that may have failed to release it
+        # What this scope does to `self.X` (a method's summary, for its callers and class checks).
+        self.attr_releases: set = set()
+        self.attr_uses: set = set()
+        self.attr_use_sites: set = set()
+        self.attr_release_sites: set = set()
+        self.attr_managed: set = set()
+        self.attr_escaped: set = set()
+        self.attr_acquired: set = set()
+        self.managed_at: dict = {}  # value id -> (span, call) of the ffi.gc / weakref.finalize that manages it
+        self.attr_detached: set = set()  # attributes whose finalizer this scope detaches
+        self.infeasible = False
+        self.release_inside: dict = {}  # call site -> (where, call) of the release inside the callee
+        self.null_reported: set = set()  # acquisition sites already reported as OWN503
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _site(self, vid: Vid) -> Optional[Site]:
+        return self.deaths.sites.get(vid[0])
+
+    def _report(self, code: str, span: Span, message: str, related=()) -> None:
+        if not self.reporting:
+            return
+        key = (code, span)
+        if key not in self.findings:
+            rel = tuple(Related(self.path, *note) if len(note) == 2 else Related(*note) for note in related)
+            self.findings[key] = Finding(code, self.path, span, message, rel)
+
+    def _acquired_note(self, vid: Vid) -> list:
+        site = self._site(vid)
+        if site is None:
+            return []
+        note = [(site.span, f"acquired here by `{site.call}`")]
+        if site.inside:
+            origin, where, call = site.inside
+            note.append((origin or self.path, where, f"`{call}` acquires it inside `{site.call}`"))
+        return note
+
+    def _released_note(self, vstate: VState) -> tuple[str, list]:
+        if not vstate.released:
+            return "", []
+        first = min(vstate.released)
+        notes = [(first, "released here")]
+        if first in self.release_inside:
+            origin, where, call = self.release_inside[first]
+            notes.append((origin or self.path, where, f"released inside the callee by `{call}`"))
+        return f" (line {first.line})", notes
+
+    def _referenced(self, store: Store, vid: Vid) -> bool:
+        return any(vid in vids for vids in store.env.values())
+
+    def _lazy(self, store: Store, key: str) -> frozenset:
+        """Values of a key not acquired here (a parameter, a global): tracked from first release."""
+        vids = store.env.get(key)
+        if vids:
+            return vids
+        if key.startswith("$"):
+            return frozenset()
+        vid = (("param", key), 0)
+        if vid in store.vals and self._referenced(store, vid):
+            self._rename(store, vid)
+        store.vals[vid] = VState(frozenset({State.UNKNOWN}))
+        store.env[key] = frozenset({vid})
+        return store.env[key]
+
+    def _rename(self, store: Store, vid: Vid) -> None:
+        """Fold a still-live older instance of a site into its summary id (generation 1)."""
+        old = (vid[0], 1)
+        moved = store.vals.pop(vid)
+        store.vals[old] = store.vals[old].join(moved) if old in store.vals else moved
+
+        def swap(vids: frozenset) -> frozenset:
+            return frozenset(old if v == vid else v for v in vids)
+
+        for key, vids in list(store.env.items()):
+            if vid in vids:
+                store.env[key] = swap(vids)
+        for other, vstate in list(store.vals.items()):
+            if vid in vstate.owners or vid in vstate.realloc_of or any(h[0] == vid for h in vstate.holders):
+                holders = frozenset((old if h == vid else h, c, s) for h, c, s in vstate.holders)
+                store.vals[other] = replace(
+                    vstate, owners=swap(vstate.owners), realloc_of=swap(vstate.realloc_of), holders=holders
+                )
+        for key, links in list(store.status.items()):
+            store.status[key] = frozenset((old if v == vid else v, s) for v, s in links)
+
+    def _step(self, store: Store, vid: Vid, event: Ev, span: Span, release_span: Optional[Span] = None):
+        """Apply one table event to a value; returns {state: problem} for the caller to word."""
+        vstate = store.vals.get(vid)
+        if vstate is None:
+            return {}
+        states, problems = apply(vstate.states, event)
+        if not states:
+            self.infeasible = True
+        released = vstate.released | ({release_span} if release_span is not None else frozenset())
+        store.vals[vid] = replace(vstate, states=states, released=released)
+        if self.reporting and vid[0] in self.deaths.sites and vstate.states & _OWNING and states & _HANDLED:
+            self.deaths.handled.add(vid[0])
+        return problems
+
+    # --- deaths -----------------------------------------------------------------------
+
+    def _unbind(self, store: Store, key: str, kind: str, span: Span, rooted: bool = True) -> None:
+        keys = [key] + (_under(store.env, key) if rooted else [])
+        dropped: set = set()
+        for k in keys:
+            dropped |= store.env.pop(k, frozenset())
+            store.status.pop(k, None)
+        for vid in _ordered(dropped):
+            if not self._referenced(store, vid):
+                self._dies(store, vid, kind, span)
+
+    def _dies(self, store: Store, vid: Vid, kind: str, span: Span) -> None:
+        vstate = store.vals.pop(vid, None)
+        if vstate is None:
+            return
+        if vstate.pinned and kind in ("temp", "rebind", "del") and State.PYOWNED in vstate.states:
+            self._dropped_owner(store, vid, vstate, kind, span)
+        _, problems = apply(vstate.states, Ev.DIES)
+        if not self.reporting:
+            return
+        if DANGLING in problems.values() and vid[0] in self.deaths.sites and not self.scope == "<module>":
+            # Module globals live as long as the process: only locals and temporaries dangle.
+            self.deaths.dangling.setdefault(vid[0], []).append((kind, span, vstate.holders))
+        elif problems.get(State.PENDING) == LEAK and vid in self.realloc_site:
+            self.deaths.leaks.setdefault(self.realloc_site[vid], []).append((kind, span))
+        elif LEAK in problems.values() and vid[0] in self.deaths.sites:
+            self.deaths.leaks.setdefault(vid[0], []).append((kind, span))
+
+    def _dropped_owner(self, store: Store, vid: Vid, vstate: VState, kind: str, span: Span) -> None:
+        """Python-owned memory died while C memory (or a raw pointer) that points to it lives
+        on: that holder now dangles. It is reported when the holder is next handed to a call
+        or escapes (OWN303/OWN304), not if the field is overwritten first or it dies unused."""
+        for holder, where, slot in _ordered(vstate.pinned):
+            if holder not in store.vals or not self._referenced(store, holder):
+                continue
+            hstate = store.vals[holder]
+            store.vals[holder] = replace(hstate, dangling=hstate.dangling | {(slot, where, vid[0], kind, span)})
+
+    def _report_dangling(self, store: Store, holder: Vid, used: Span) -> None:
+        hstate = store.vals.get(holder)
+        if hstate is None or not hstate.dangling:
+            return
+        for _field, where, site_key, kind, span in _ordered(hstate.dangling):
+            site = self.deaths.sites.get(site_key)
+            code = "OWN304" if site is not None and site.family == "buffer" else "OWN303"
+            what = f"the memory from `{site.call}`" if site else "the memory"
+            when = "right after this statement" if kind == "temp" else f"when its last reference goes (line {span.line})"
+            related = [] if kind == "temp" else [(span, "its last reference goes here")]
+            acquired = [(site.span, f"acquired here by `{site.call}`")] if site is not None else []
+            self._report(
+                code, where,
+                f"{what} is stored here only as a raw pointer; nothing keeps it alive, so it is freed "
+                f"{when} and the pointer dangles",
+                related + [(used, "the dangling pointer is used here")] + acquired,
+            )
+        store.vals[holder] = replace(hstate, dangling=frozenset())
+
+    def _is_c_memory(self, store: Store, key: Optional[str]) -> frozenset:
+        vids = store.env.get(key, frozenset()) if key else frozenset()
+        return frozenset(v for v in vids if v in store.vals and store.vals[v].states & _C_MEMORY)
+
+    def _pin_into(self, store: Store, holders: frozenset, vids: frozenset, span: Span,
+                  field: Optional[str] = None) -> frozenset:
+        """Record that `holders` point to the Python-owned `vids`; returns the vids pinned.
+
+        A store into a field replaces what that field pointed to before."""
+        if field is not None and holders:
+            for other, ostate in list(store.vals.items()):
+                stale = frozenset(p for p in ostate.pinned if p[2] == field and p[0] in holders)
+                if stale:
+                    store.vals[other] = replace(ostate, pinned=ostate.pinned - stale)
+            for holder in holders:  # the field no longer points to freed memory
+                hstate = store.vals[holder]
+                if any(d[0] == field for d in hstate.dangling):
+                    store.vals[holder] = replace(hstate, dangling=frozenset(d for d in hstate.dangling if d[0] != field))
+        pinned = set()
+        for vid in vids:
+            vstate = store.vals.get(vid)
+            if holders and vstate is not None and State.PYOWNED in vstate.states:
+                store.vals[vid] = replace(vstate, pinned=vstate.pinned | {(h, span, field) for h in holders})
+                pinned.add(vid)
+        return frozenset(pinned)
+
+    # --- events -----------------------------------------------------------------------
+
+    def run(self, store: Store, event) -> None:
+        kind = type(event)
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            handler = _HANDLERS[kind] = getattr(Interpreter, "_" + kind.__name__.lower())
+        handler(self, store, event)
+
+    def _view(self, store: Store, ev: E.View) -> None:
+        """A raw pointer into Python-owned memory is a new, borrowed value that the memory
+        is pinned into (its death while the view lives is OWN303/OWN304); any other value
+        is simply aliased."""
+        sources = store.env.get(ev.source, frozenset())
+        python = frozenset(v for v in sources if v in store.vals and State.PYOWNED in store.vals[v].states)
+        targets = set(sources - python)
+        if python:
+            vid = (ev.span, 0)
+            if vid in store.vals and self._referenced(store, vid):
+                self._rename(store, vid)
+            store.vals[vid] = VState(frozenset({State.BORROWED}), owners=python)
+            for owner in _ordered(python):
+                ostate = store.vals[owner]
+                store.vals[owner] = replace(ostate, pinned=ostate.pinned | {(vid, ev.span, None)})
+            targets.add(vid)
+        self._unbind(store, ev.target, "rebind", ev.span)
+        store.env[ev.target] = frozenset(targets)
+
+    def _acquire(self, store: Store, ev: E.Acquire) -> None:
+        vid = (ev.site, 0)
+        self.deaths.sites.setdefault(ev.site, Site(ev.site, ev.call, ev.family, ev.state, ev.inside))
+        if vid in store.vals and self._referenced(store, vid):
+            self._rename(store, vid)
+        owners = store.env.get(ev.owner, frozenset()) if ev.owner else frozenset()
+        if ev.owner and not owners:
+            owners = self._lazy(store, ev.owner)
+        realloc_of = frozenset()
+        if ev.realloc_of:
+            realloc_of = self._lazy(store, ev.realloc_of)
+            for old in _ordered(realloc_of):
+                problems = self._step(store, old, Ev.REALLOC, ev.site)
+                self._word(store, old, problems, ev.realloc_of, ev.site, ev.call)
+                # If the old block dies while realloc may have failed, the leak is here.
+                pending = ("realloc", ev.site)
+                self.deaths.sites.setdefault(pending, Site(ev.site, ev.call, ev.family, State.PENDING))
+                self.deaths.labels.setdefault(pending, ev.realloc_of)
+                self.realloc_site[old] = pending
+        store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
+        self._unbind(store, ev.target, "rebind", ev.site)
+        store.env[ev.target] = frozenset({vid})
+        if ev.status:
+            store.status[ev.status] = frozenset({(vid, ev.success)})
+
+    def _use(self, store: Store, ev: E.Use) -> None:
+        if self.reporting and _self_attr(ev.key):
+            self.attr_uses.add(_self_attr(ev.key))
+            for site in ev.inside or (ev.span,):
+                self.attr_use_sites.add((_self_attr(ev.key), site))
+        for vid in _ordered(store.env.get(ev.key, frozenset())):
+            vstate = store.vals.get(vid)
+            if vstate is None:
+                continue
+            if ev.passed:
+                self._report_dangling(store, vid, ev.span)
+                if self.reporting and _entry_param(vid) in self.params:
+                    self.param_used.setdefault(_entry_param(vid), ev.span)
+            event = Ev.METHOD_USE if ev.method else Ev.C_USE if ev.to_c else Ev.USE
+            problems = self._step(store, vid, event, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
+            if State.BORROWED in vstate.states:
+                for owner in _ordered(vstate.owners):
+                    ostate = store.vals.get(owner)
+                    if ostate is not None and State.RELEASED in ostate.states:
+                        when, notes = self._released_note(ostate)
+                        self._report(
+                            "OWN106", ev.span,
+                            f"{_describe(ev.key, self._site(vid))} is {ev.how} after its owner was released{when}",
+                            notes + self._acquired_note(vid),
+                        )
+
+    def _release(self, store: Store, ev: E.Release) -> None:
+        for vid in _ordered(self._lazy(store, ev.key)):
+            # Releasing the value an attribute held on entry (also through an alias `h`).
+            attr = _entry_attr(vid)
+            if self.reporting and attr and not ev.python:
+                self.attr_release_sites.add((attr, ev.span))
+            param = _entry_param(vid)
+            if self.reporting and param in self.params and not ev.python:
+                self.param_release.setdefault(param, (ev.span, ev.call, ev.family))
+            if ev.inside:
+                self.release_inside.setdefault(ev.span, ev.inside)
+            vstate = store.vals.get(vid)
+            if vstate is None:
+                continue
+            site = self._site(vid)
+            if (
+                not ev.python and site is not None and site.family and ev.family
+                and site.family != ev.family and vstate.states & (_OWNING | {State.ESCAPED})
+            ):
+                self._report(
+                    "OWN104", ev.span,
+                    f"{_describe(ev.key, site)} comes from `{site.call}` (family `{site.family}`) "
+                    f"but `{ev.call}` releases family `{ev.family}`",
+                    self._acquired_note(vid),
+                )
+            problems = self._step(store, vid, Ev.RELEASE_PY if ev.python else Ev.RELEASE, ev.span, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+        released = store.env.get(ev.key, frozenset())
+        self._let_go(store, lambda holder, call, span: holder in released)
+
+    def _let_go(self, store: Store, which) -> None:
+        """C no longer holds the values kept by the holders `which(holder, call, span)` selects."""
+        for other, ostate in list(store.vals.items()):
+            gone = frozenset(h for h in ostate.holders if which(*h))
+            if gone:
+                store.vals[other] = replace(ostate, holders=ostate.holders - gone)
+                if not store.vals[other].holders:
+                    self._step(store, other, Ev.UNKEEP, NOWHERE)
+
+    def _keep(self, store: Store, ev: E.Keep) -> None:
+        holders = self._lazy(store, ev.holder) if ev.holder else frozenset({None})
+        # Registering again (another call of the same function on the same holder) replaces
+        # what the earlier registration kept.
+        self._let_go(store, lambda holder, call, span: (
+            holder is not None and holder in holders and call == ev.call and span != ev.span
+        ))
+        for vid in _ordered(store.env.get(ev.key, frozenset()) if ev.key else ()):
+            vstate = store.vals.get(vid)
+            if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT}:
+                continue
+            self._step(store, vid, Ev.KEEP, ev.span)
+            added = frozenset((h, ev.call, ev.span) for h in holders)
+            store.vals[vid] = replace(store.vals[vid], holders=store.vals[vid].holders | added)
+
+    def _transfer(self, store: Store, ev: E.Transfer) -> None:
+        for vid in _ordered(self._lazy(store, ev.key)):
+            vstate = store.vals.get(vid)
+            problems = self._step(store, vid, Ev.TRANSFER, ev.span, ev.span)
+            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+
+    def _manage(self, store: Store, ev: E.Manage) -> None:
+        for vid in _ordered(self._lazy(store, ev.key)):
+            vstate = store.vals.get(vid)
+            if not ev.frees and vstate is not None and State.PYOWNED in vstate.states:
+                continue  # Python memory with a destructor that may not free it: nothing to say
+            problems = self._step(store, vid, Ev.DETACH if ev.detach else Ev.MANAGE, ev.span)
+            if not ev.detach:
+                self.managed_at.setdefault(vid, (ev.span, ev.call))
+            elif self.reporting and _entry_attr(vid):
+                self.attr_detached.add(_entry_attr(vid))
+            self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate, how="wrapped again")
+
+    def _escape(self, store: Store, ev: E.Escape) -> None:
+        keys = [ev.key] + _under(store.env, ev.key)
+        if self.reporting:
+            self.attr_escaped.update(a for a in map(_self_attr, keys) if a)
+            for key in keys:
+                for vid in store.env.get(key, frozenset()):
+                    if _entry_attr(vid):
+                        self.attr_escaped.add(_entry_attr(vid))
+        for key in keys:
+            for vid in _ordered(store.env.get(key, frozenset())):
+                self._report_dangling(store, vid, ev.span)  # returned or stored with a dangling field
+                if self.reporting:
+                    if _entry_param(vid) in self.params:
+                        self.param_escaped.add(_entry_param(vid))
+                    if ev.returned and key == ev.key and vid in store.vals:
+                        self.returned.append((self._site(vid), store.vals[vid].states))
+                self._step(store, vid, Ev.ESCAPE, ev.span)
+        for key in keys[1:]:
+            store.env.pop(key, None)
+
+    def _pin(self, store: Store, ev: E.Pin) -> None:
+        self._pin_into(store, self._is_c_memory(store, ev.holder), store.env.get(ev.source, frozenset()), ev.span)
+
+    def _bind(self, store: Store, ev: E.Bind) -> None:
+        if ev.source is not None and _self_attr(ev.source) and not store.env.get(ev.source):
+            # `h = self._h`: the alias shares the value the attribute held on entry.
+            self._lazy(store, ev.source)
+        vids = store.env.get(ev.source, frozenset()) if ev.source is not None else frozenset()
+        links = store.status.get(ev.source) if ev.source is not None else None
+        if ev.escapes:
+            for vid in _ordered(vids):
+                self._step(store, vid, Ev.ESCAPE, ev.span)
+        if ev.target == ev.source:
+            return
+        if ev.into is not None:
+            # `opts.name = buf` into C memory stores a pointer: it does not keep `buf` alive.
+            vids = vids - self._pin_into(store, self._is_c_memory(store, ev.into), vids, ev.span, ev.target)
+        self._unbind(store, ev.target, "rebind", ev.span)
+        vids = frozenset(v for v in vids if v in store.vals)
+        if vids:
+            store.env[ev.target] = vids
+        if links:
+            store.status[ev.target] = links
+        for vid in vids:
+            site = vid[0]
+            if site in self.deaths.sites and not ev.target.startswith("$"):
+                self.deaths.labels.setdefault(site, ev.target.split("@")[0])
+
+    def _kill(self, store: Store, ev: E.Kill) -> None:
+        self._unbind(store, ev.key, "temp" if ev.key.startswith("$") else "del", ev.span)
+
+    def _discard(self, store: Store, ev: E.Discard) -> None:
+        for vid in _ordered(store.env.get(ev.key, frozenset())):
+            vstate = store.vals.get(vid)
+            others = any(vid in vids for k, vids in store.env.items() if k != ev.key)
+            if vstate is not None and not others and vstate.states & _OWNING:
+                site = self._site(vid)
+                self._report(
+                    "OWN204", ev.span,
+                    f"the result of `{site.call}` is discarded, but the caller owns it and must release it",
+                )
+                store.vals.pop(vid, None)
+        store.env.pop(ev.key, None)
+        store.status.pop(ev.key, None)
+
+    def _assume(self, store: Store, ev: E.Assume) -> None:
+        for vid, success in _ordered(store.status.get(ev.key, frozenset())):
+            worked = _status_outcome(ev.test, ev.const, success)
+            if worked is not None:
+                self._refine(store, vid, worked)
+        if ev.key in store.status:
+            return
+        if ev.test in ("truthy", "falsy"):
+            nonnull = ev.test == "truthy"
+        elif ev.const in (0, None, "NULL"):
+            nonnull = ev.test == "ne"
+        else:
+            return
+        for vid in _ordered(store.env.get(ev.key, frozenset())):
+            self._refine(store, vid, nonnull)
+
+    def _refine(self, store: Store, vid: Vid, nonnull: bool) -> None:
+        vstate = store.vals.get(vid)
+        if vstate is None:
+            return
+        self._step(store, vid, Ev.ASSUME_NONNULL if nonnull else Ev.ASSUME_NULL, NOWHERE)
+        for old in vstate.realloc_of:
+            ostate = store.vals.get(old)
+            if ostate is not None and State.PENDING in ostate.states:
+                back = State.RELEASED if nonnull else State.OWNED
+                store.vals[old] = replace(ostate, states=(ostate.states - {State.PENDING}) | {back})
+
+    def _scopeexit(self, store: Store, ev: E.ScopeExit) -> None:
+        if self.reporting and ev.kind == "return":
+            for param in self.params:
+                vid = (("param", param), 0)
+                vstate = store.vals.get(vid)
+                released = vstate is not None and vstate.states == {State.RELEASED}
+                self.param_always_released[param] = self.param_always_released.get(param, True) and released
+                if any(vid in vids for key, vids in store.env.items() if key != param):
+                    self.param_escaped.add(param)  # stored on self, in a global, ...
+            for key, vids in store.env.items():
+                attr = _self_attr(key)
+                if not attr:
+                    continue
+                for vid in vids:
+                    states = store.vals[vid].states if vid in store.vals else frozenset()
+                    if vid == (("param", key), 0) and State.RELEASED in states:
+                        self.attr_releases.add(attr)
+                    if State.MANAGED in states and vid in self.managed_at:
+                        self.attr_managed.add((attr, *self.managed_at[vid]))
+                    site = self.deaths.sites.get(vid[0])
+                    if site is not None and site.state in (State.OWNED, State.MAYBE) and State.ESCAPED in states:
+                        self.attr_acquired.add((attr, site.span, site.call))
+        for key in sorted(store.env):
+            if key in store.env:
+                self._unbind(store, key, ev.kind, ev.span, rooted=False)
+
+    # --- wording ------------------------------------------------------------------------
+
+    def _word(self, store: Store, vid: Vid, problems: dict, key: str, span: Span, what: str, before=None,
+              how: str = "", inside: tuple = ()) -> None:
+        """Turn table problems into findings. `what` is the call; `how` says what the use was."""
+        if not problems or not self.reporting:
+            return
+        vstate = before or store.vals.get(vid)
+        site = self._site(vid)
+        name = _describe(key, site)
+        when, notes = self._released_note(vstate) if vstate is not None else ("", [])
+        for state, code in sorted(problems.items(), key=lambda item: item[0].value):
+            if code == "OWN101":
+                self._report(code, span, f"{name} is {how or f'passed to `{what}`'} after it was released{when}",
+                             notes + self._acquired_note(vid))
+            elif code == "OWN402":
+                method = what.rsplit(".", 1)[-1]
+                uses = [(site, f"`{method}` uses it here") for site in inside]
+                self._report(code, span, f"{name} is used by `{what}` after it was released{when}; "
+                             f"`{method}` does not check whether it was closed", notes + uses + self._acquired_note(vid))
+            elif code == "OWN503" and vid[0] not in self.null_reported:
+                self.null_reported.add(vid[0])  # once per acquisition: the first unchecked use
+                self._report(code, span, f"{name} may be NULL (`{site.call if site else what}` can fail) and is "
+                             f"{how or f'passed to `{what}`'} before any check", self._acquired_note(vid))
+            elif code == "OWN102":
+                self._report(code, span, f"{name} is released again by `{what}`; it was already released{when}",
+                             notes + self._acquired_note(vid))
+            elif code == "OWN103":
+                nature = _STATE_OF_RETURN[state].format(owner=self._owner_name(store, vstate))
+                source = f" (`{site.call}`, line {site.span.line})" if site and not key.startswith("$") else ""
+                self._report(code, span, f"{name} {nature}{source}; `{what}` must not release it",
+                             self._acquired_note(vid))
+            elif code == "OWN105":
+                action = "wrapping it again with" if how == "wrapped again" else "releasing it with"
+                manager = self.managed_at.get(vid, (None, "ffi.gc"))[1]
+                self._report(code, span, f"{name} is managed by the garbage collector (`{manager}`); "
+                             f"{action} `{what}` frees it twice", self._acquired_note(vid))
+            elif code == "OWN107":
+                self._report(code, span, f"{name} is {how or f'passed to `{what}`'} after ownership was handed over{when}",
+                             notes + self._acquired_note(vid))
+
+    def _owner_name(self, store: Store, vstate: Optional[VState]) -> str:
+        if vstate is None:
+            return "another object"
+        for owner in _ordered(vstate.owners):
+            label = self.deaths.labels.get(owner[0]) or (owner[0][1] if owner[0][0] == "param" else None)
+            if label:
+                return f"`{label}`"
+        return "another object"
+
+    # --- leaks ----------------------------------------------------------------------------
+
+
+def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
+    """Whether a status test means the acquiring call succeeded (None: cannot tell)."""
+    if test == "truthy":  # rc != 0
+        return False if tuple(success) == (0,) else None
+    if test == "falsy":  # rc == 0
+        return True if 0 in success else None
+    if test == "eq":
+        return const in success
+    if test == "ne":
+        return False if tuple(success) == (const,) else None
+    return None
+
+
+def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()):
+    """Fixpoint over the lowered blocks, then a reporting pass; returns (findings, summary)."""
+    interp = Interpreter(path, scope, params)
+    start = Store()
+    for name in params:
+        vid = (("param", name), 0)
+        start.vals[vid] = VState(frozenset({State.UNKNOWN}))
+        start.env[name] = frozenset({vid})
+    inputs: dict[int, Store] = {entry: start}
+    work = [entry]
+    queued = {entry}
+    iterations = 0
+    limit = 200 * max(1, len(blocks))
+    while work and iterations < limit:
+        iterations += 1
+        work.sort(reverse=True)  # blocks are numbered in order: the earliest is taken first
+        index = work.pop()
+        queued.discard(index)
+        for target, store in _flow(interp, blocks, index, inputs[index]):
+            previous = inputs.get(target)
+            merged = store if previous is None else previous.join(store)
+            if previous is None or not merged.same(previous):
+                inputs[target] = merged
+                if target not in queued:
+                    work.append(target)
+                    queued.add(target)
+    interp.reporting = True
+    for index in sorted(inputs):
+        for _ in _flow(interp, blocks, index, inputs[index]):
+            pass
+    summary = Summary(
+        releases=frozenset(interp.attr_releases),
+        uses=frozenset(interp.attr_uses),
+        release_sites=tuple(sorted(interp.attr_release_sites)),
+        use_sites=tuple(sorted(interp.attr_use_sites)),
+        managed=tuple(sorted(interp.attr_managed)),
+        detached=frozenset(interp.attr_detached),
+        acquired=tuple(sorted(interp.attr_acquired)),
+        escaped=frozenset(interp.attr_escaped),
+        **_function_effects(interp),
+    )
+    return sorted(interp.findings.values(), key=Finding.sort_key) + interp.deaths.findings(), summary
+
+
+def _flow(interp: Interpreter, blocks, index: int, entry: Store):
+    store = entry.copy()
+    interp.infeasible = False
+    for event in blocks[index].events:
+        interp.run(store, event)
+    for target, edge_events, _implicit in blocks[index].edges:
+        out = store.copy()
+        interp.infeasible = False
+        for event in edge_events:
+            interp.run(out, event)
+        if not interp.infeasible:
+            yield target, out
+
+
+def _function_effects(interp: Interpreter) -> dict:
+    """The parameter and result part of a Summary.
+
+    A parameter counts as released only when it is released at every return (a wrapper
+    that releases on some paths only is treated as keeping it: silence, not a guess). A
+    function is a factory when a return hands back an owned value it acquired; the
+    caller's result may be NULL (MAYBE) unless every return does."""
+    index = {name: i for i, name in enumerate(interp.params)}
+    releases = tuple(sorted(
+        (index[name], *interp.param_release[name]) for name, always in interp.param_always_released.items()
+        if always and name in interp.param_release
+    ))
+    released = {i for i, *_ in releases}
+    # Released on some paths only: the caller cannot know; treat it as kept (silence).
+    sometimes = {index[n] for n in interp.param_release if index[n] not in released}
+    escapes = (frozenset(index[n] for n in interp.param_escaped) | sometimes) - released
+    uses = tuple(sorted((index[n], span) for n, span in interp.param_used.items()
+                        if index[n] not in released and index[n] not in escapes))
+    owned = [(site, states) for site, states in interp.returned
+             if site is not None and site.state in (State.OWNED, State.MAYBE) and states & {State.OWNED, State.MAYBE}]
+    returns: tuple = ()
+    if owned:
+        site = min((s for s, _ in owned), key=lambda s: s.span)
+        surely = len(owned) == len(interp.returned) and all(st == {State.OWNED} for _, st in owned)
+        returns = ("owned" if surely else "maybe", site.family, site.call, site.span)
+    return {"params": interp.params, "param_releases": releases, "param_uses": uses,
+            "param_escapes": escapes, "returns": returns}

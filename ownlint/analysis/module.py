@@ -1,0 +1,276 @@
+"""Analyse one module's libcst tree: collect facts, pick the scopes worth analysing and run
+the flow analysis on each, in rounds until summaries settle; hand on what other modules
+need (exports)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..contracts import inference
+from ..contracts.words import tokens
+from ..contracts.packs import Contracts
+from ..types import CHAR_P, INFERRED, RESTYPE, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
+from . import cfg, classes, declarations, facts as facts_mod, flow, lowering
+
+ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
+
+
+def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
+                    external: dict, text: str) -> tuple[list[Finding], dict]:
+    positions = _Positions(module)
+
+    def code_of(node: cst.CSTNode) -> str:
+        return module.code_for_node(node)
+
+    def span_of(node: cst.CSTNode) -> LazySpan:
+        return LazySpan((order.get(id(node), -1), 0), lambda: positions.span(node))
+
+    def end_of(node: cst.CSTNode) -> LazySpan:
+        """The empty span just after `node` (where a function falls off its end)."""
+        return LazySpan((order.get(id(node), -1), 1), lambda: positions.span(node, end=True))
+
+    factories = {qual: c.manages for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
+    facts = facts_mod.collect(module, contracts.loaders, factories)
+    _import_libraries(facts, name, external)
+    _wrapped_results(facts, external)
+    order = facts.order
+    # `restype = c_char_p` declared away from the library (another module, `def load(lib)`):
+    # the results are bytes, not tracked; each call is reported instead.
+    strings_here = declarations.string_restypes(facts, contracts, span_of)
+    string_restypes = {**{v.function: dataclasses.replace(v, path=origin) for key, (origin, v) in external.items()
+                          if key.startswith(CHAR_P) and isinstance(v, StringRestype)}, **strings_here}
+    _untracked(facts, set(string_restypes))
+    inferred_here = inference.local(facts.cdefs, contracts, span_of)
+    inferred = inference.merged(inferred_here, external, contracts)
+    facts.inferred = {function: guess.contract() for function, guess in inferred.items()}
+    module_scope = facts.scopes[0]
+    module_scope.escaping = set(facts.nested_loads)
+
+    def run(scope: facts_mod.Scope, summaries: dict):
+        body, end = _body_of(scope, module, end_of)
+        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external)
+        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
+        blocks = lowering.lower(graph, lowerer)
+        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params)
+
+    # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
+    # of its methods is, since its checks need every method's summary.
+    scopes = _touching_ffi(facts, contracts, _imported_wrappers(facts, name, external))
+    # First what each function and method does (its summary: to `self`, to its parameters,
+    # what it returns); then everything, with calls of them replaced by their summaries.
+    # Each round lets summaries see one more level of wrapping (`__exit__` calling
+    # `self.close()`, `make()` calling `_create()`); after ROUNDS, deeper chains are not
+    # followed. A round whose summaries equal its inputs is final, and its findings are kept.
+    top = {id(s) for s in module_scope.nested if s.kind == "function"}
+    methods = [s for s in scopes if s.kind == "function" and (s.cls or id(s) in top)]
+    summaries: dict = {}
+    results: dict = {}
+    # Results by scope: a property's getter and setter share a name (and a summary key,
+    # the later one's), never their findings.
+    for _ in range(ROUNDS):
+        results = {id(s): run(s, summaries) for s in methods}
+        previous, summaries = summaries, {(s.cls, s.node.name.value): results[id(s)][1] for s in methods}
+        if summaries == previous:
+            break
+    else:
+        results = {}
+    findings: list[Finding] = []
+    for scope in scopes:
+        findings.extend(results[id(scope)][0] if id(scope) in results else run(scope, summaries)[0])
+    by_class: dict[str, dict] = {}
+    for (cls, member), summary in summaries.items():
+        by_class.setdefault(cls, {})[member] = summary
+    bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
+    by_class.pop("", None)  # module-level functions
+    findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
+    for cls, members in sorted(by_class.items()):
+        findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
+    # Other modules learn only of factories and destroyers: a function that merely uses
+    # its arguments changes nothing for its callers' leaks, and would make every module
+    # that calls it be analysed again.
+    exports = {
+        scope.name: ("", _exported(summaries[("", scope.name)]))
+        for scope in module_scope.nested
+        if ("", scope.name) in summaries
+        and (summaries[("", scope.name)].returns or summaries[("", scope.name)].param_releases)
+    }
+    for function in facts.custom_restypes:
+        exports[RESTYPE + function] = ("", RESTYPE)
+    for function, guess in inferred_here.items():
+        exports[INFERRED + function] = ("", guess)
+    for function, declaration in {**declarations.string_restypes(facts, contracts, span_of, libraries=True),
+                                  **strings_here}.items():
+        exports[CHAR_P + function] = ("", declaration)
+    # Library objects (a module that loads the library for the others to import), and
+    # re-exports (`from ._native import open_stack` in a package's __init__).
+    for local, library in facts.libraries.items():
+        if local not in facts.imports:
+            exports.setdefault(local, ("", library))
+    # Re-exports only from a package's __init__: the public face of a package. (A module
+    # that merely imports `libc` to use it would otherwise hand it on, and every module
+    # naming both would be analysed again for nothing.)
+    if name == "__init__" or name.endswith(".__init__"):
+        for local, qual in facts.imports.items():
+            found = external.get(facts.absolute(qual, name))
+            if found is not None and local not in exports:
+                exports[local] = found
+    findings = inference.mark(_concrete(findings), inferred, path, text.splitlines() if inferred else [])
+    return _with_symbols(findings, facts.scopes, span_of), exports
+
+
+def _wrapped_results(facts: facts_mod.Facts, external: dict) -> None:
+    """Mark library functions whose `restype` is not a ctypes type, here or in another
+    module of the project: a class of the program's own decides what happens to the
+    pointer, so ownlint does not track it."""
+    _untracked(facts, set(facts.custom_restypes) | {key[len(RESTYPE):] for key in external if key.startswith(RESTYPE)})
+
+
+def _untracked(facts: facts_mod.Facts, functions: set) -> None:
+    """The results of these library functions are not tracked (`library.wrapped`)."""
+    if functions:
+        for name, library in list(facts.libraries.items()):
+            facts.libraries[name] = dataclasses.replace(library, wrapped=library.wrapped | functions)
+        facts.attr_libraries.update({
+            name: dataclasses.replace(library, wrapped=library.wrapped | functions)
+            for name, library in facts.attr_libraries.items()})
+
+
+def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> None:
+    """`from .api import library`, where api.py loads it with CDLL: the same library here."""
+    for local, qual in facts.imports.items():
+        found = external.get(facts.absolute(qual, module))
+        if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries:
+            facts.libraries[local] = dataclasses.replace(found[1], name=local)
+
+
+def _imported_wrappers(facts: facts_mod.Facts, module: str, external: dict) -> set:
+    """Local names bound to functions of other modules that have summaries."""
+    if not external:
+        return set()
+    return {local for local, qual in facts.imports.items()
+            if facts.absolute(qual, module) in external
+            or any(key.startswith(f"{facts.absolute(qual, module)}.") for key in external)}
+
+
+def _exported(summary: Summary) -> Summary:
+    """What other modules need of a function's summary, with concrete Spans."""
+    returns = summary.returns
+    if returns:
+        returns = (*returns[:3], concrete(returns[3]))
+    return Summary(
+        params=summary.params,
+        param_releases=tuple((i, concrete(w), call, family) for i, w, call, family in summary.param_releases),
+        param_uses=tuple((i, concrete(w)) for i, w in summary.param_uses),
+        param_escapes=summary.param_escapes,
+        returns=returns,
+    )
+
+
+def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts, imported: set = frozenset()) -> list:
+    """The scopes worth analysing, in their original order.
+
+    A scope is analysed when its own code mentions a name that can involve FFI (a loader
+    or pack function name, a library or ffi object, an alias, a prototype, an import from
+    a module the packs describe), or an analysed class (its instances have summaries).
+    Of an analysed class, a method is analysed as well when it reads or writes a `self.X`
+    that an analysed method stores, stores one that an analysed method touches, or calls
+    or is called by an analysed method as `self.m()`: the class checks need what every
+    one of them does to those attributes. (Merely calling the same `self.helper()` does
+    not count: test classes would otherwise be analysed whole for one `ctypes` mention.)
+    """
+    words = {token.decode() for token in tokens(contracts)}
+    words |= set(facts.libraries) | set(facts.ffi_names) | set(facts.function_aliases) | set(facts.prototypes)
+    words |= set(facts.attr_libraries) | set(facts.attr_ffi) | set(imported)
+    roots = {qual.split(".")[0] for qual in contracts.module_functions}
+    words |= {local for local, qual in facts.imports.items() if qual.split(".")[0] in roots}
+    words |= {qual.rsplit(".", 1)[1] for qual in contracts.module_functions if qual.rsplit(".", 1)[0] in facts.star_modules}
+    chosen = {id(scope) for scope in facts.scopes if scope.names & words}
+    top = {id(s): s.node.name.value for s in facts.scopes[0].nested if s.kind == "function"}
+    while True:
+        wrappers = {name for sid, name in top.items() if sid in chosen}  # functions that may have summaries
+        wrappers |= {alias for alias, target in facts.partials.items() if target in wrappers}
+        stored: dict[str, set] = {}  # class -> attributes its analysed methods store
+        touched: dict[str, set] = {}  # class -> attributes (and methods) they read or write
+        methods: dict[str, set] = {}  # class -> its analysed methods
+        for scope in facts.scopes:
+            if scope.cls and id(scope) in chosen:
+                stored.setdefault(scope.cls, set()).update(scope.self_stores)
+                touched.setdefault(scope.cls, set()).update(scope.self_attrs)
+                methods.setdefault(scope.cls, set()).add(scope.node.name.value)
+        grown = {
+            id(scope) for scope in facts.scopes
+            if id(scope) not in chosen and (
+                scope.names & set(methods)  # uses an analysed class
+                or scope.names & wrappers  # calls an analysed function of the module
+                or scope.cls in methods and (
+                    scope.self_attrs & (stored[scope.cls] | methods[scope.cls])
+                    or scope.self_stores & touched[scope.cls]
+                    or scope.node.name.value in touched[scope.cls]
+                )
+            )
+        }
+        if not grown:
+            break
+        chosen |= grown
+    return [scope for scope in facts.scopes if id(scope) in chosen]
+
+
+class _Positions:
+    """libcst positions, computed for the whole module the first time one is asked for."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.table = None
+
+    def span(self, node: cst.CSTNode, end: bool = False) -> Span:
+        if self.table is None:
+            self.table = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        where = self.table.get(node)
+        if where is None:  # a node ownlint made itself
+            return Span(1, 0, 1, 0)
+        if end:
+            return Span(where.end.line, where.end.column, where.end.line, where.end.column)
+        return Span(where.start.line, where.start.column, where.end.line, where.end.column)
+
+
+def _concrete(findings: list[Finding]) -> list[Finding]:
+    """Findings with real Spans, one per (code, position): the analysis may have reached
+    the same place through two nodes (a statement and its call)."""
+    out: dict = {}
+    for finding in findings:
+        span = concrete(finding.span)
+        related = tuple(dataclasses.replace(r, span=concrete(r.span)) for r in finding.related)
+        out.setdefault((finding.code, span), dataclasses.replace(finding, span=span, related=related))
+    return list(out.values())
+
+
+def _with_symbols(findings: list[Finding], scopes: list, span_of) -> list[Finding]:
+    """Each finding named by its innermost enclosing function or class (for fingerprints)."""
+    if not findings:
+        return findings
+    ranges = []
+    for scope in scopes:
+        if scope.kind != "module":
+            where = span_of(scope.node)
+            ranges.append((where.line, where.end_line, scope.name))
+    out = []
+    for finding in findings:
+        line = finding.span.line
+        inside = [r for r in ranges if r[0] <= line <= r[1]]
+        symbol = max(inside)[2] if inside else ""  # the latest start is the innermost
+        out.append(dataclasses.replace(finding, symbol=symbol))
+    return out
+
+
+def _body_of(scope: facts_mod.Scope, module: cst.Module, end_of):
+    node = scope.node
+    if isinstance(node, cst.Module):
+        last = module.body[-1] if module.body else None
+        return node.body, end_of(last) if last is not None else LazySpan.fixed(Span(1, 0, 1, 0))
+    # Falling off the end leaves after the last statement: leaks name that line.
+    body = node.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    return body, end_of(statements[-1] if statements else node.name)

@@ -1,0 +1,106 @@
+"""Lint-time inference: contracts from the linted project's own `ffi.cdef` declarations.
+
+A function no active pack describes, called on a cffi library, gets the contract its
+declaration and name suggest (cdecls.py: creators and destroyers of one type). These
+contracts cross modules like summaries do (the cdef often sits in a build script), and
+every finding that rests on one says so and points at the declaration: a pack entry
+for the function replaces the guess.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import libcst as cst
+
+from . import cdecls
+from .packs import Contracts
+from ..types import INFERRED, Finding, InferredContract, Related, Span, concrete
+
+
+def _described(contracts: Contracts, name: str) -> bool:
+    """Whether a pack says anything about `name` on a library: then nothing is guessed."""
+    return contracts.on_library(name) is not None
+
+
+def local(cdefs: list, contracts: Contracts, span_of) -> dict[str, InferredContract]:
+    """The contracts inferred from this module's cdef strings (`span_of` locates a node)."""
+    declared: list[cdecls.Function] = []
+    origin: dict[str, tuple] = {}  # function -> (string node, its text)
+    context = ""  # the earlier cdefs of the module: cffi accumulates declarations
+    for text, node in cdefs:
+        try:
+            functions = cdecls.functions(text, context)
+        except cdecls.DeclarationError:
+            try:
+                functions = cdecls.functions(text)
+            except cdecls.DeclarationError:
+                continue  # cffi accepts more than pycparser; nothing is guessed from it
+        context = f"{context}\n{text}" if context else text
+        for function in functions:
+            if function.name not in origin:
+                declared.append(function)
+                origin[function.name] = (node, text)
+    found: dict[str, InferredContract] = {}
+    for name, guess in cdecls.inferred(declared).items():
+        if not _described(contracts, name):
+            node, text = origin[name]
+            found[name] = InferredContract(name, guess.family, guess.releases, guess.declared, "",
+                                           _declaration(node, text, guess.function, span_of), guess.takes)
+    return found
+
+
+def _declaration(node: cst.BaseExpression, text: str, function: cdecls.Function, span_of) -> Span:
+    """Where in the file the function is declared: the line inside the string literal."""
+    where = concrete(span_of(node))
+    lines = text.split("\n")
+    index = min(function.line, len(lines)) - 1
+    column = max(0, lines[index].find(function.name))
+    if isinstance(node, cst.SimpleString) and index == 0:
+        column += where.col + len(node.prefix) + len(node.quote)
+    elif not isinstance(node, cst.SimpleString):  # implicit concatenation: the literal's start
+        index, column = 0, where.col
+    line = where.line + index
+    return Span(line, column, line, column + len(function.name))
+
+
+def merged(here: dict[str, InferredContract], external: dict, contracts: Contracts) -> dict[str, InferredContract]:
+    """This module's inferences, then those other modules exported (`inferred:name`)."""
+    out = dict(here)
+    for key, (origin, value) in sorted(external.items()):
+        if key.startswith(INFERRED) and isinstance(value, InferredContract):
+            if value.name not in out and not _described(contracts, value.name):
+                out[value.name] = dataclasses.replace(value, path=origin)
+    return out
+
+
+def mark(findings: list[Finding], used: dict[str, InferredContract], path: str, lines: list[str]) -> list[Finding]:
+    """Findings that rest on an inferred contract say so, and where the guess comes from.
+
+    A finding rests on one when it names a call of an inferred function, or when one of
+    its lines in this file (where it is, where the value was acquired or released) calls
+    one: events do not carry their contracts' origin, the lines do."""
+    if not used:
+        return findings
+    names = "|".join(sorted(map(re.escape, used)))
+    named = re.compile(r"`(?:[\w.]+\.)?(" + names + r")`")
+    called = re.compile(r"\.\s*(" + names + r")\s*\(")
+    out = []
+    for finding in findings:
+        match = named.search(finding.message)
+        if match is None:
+            places = [finding.span.line] + [r.span.line for r in finding.related if r.path == path]
+            match = next((m for line in places if 0 < line <= len(lines) for m in [called.search(lines[line - 1])] if m),
+                         None)
+        if match is None:
+            out.append(finding)
+            continue
+        guess = used[match.group(1)]
+        what = "takes over" if guess.takes else "creates" if guess.releases is None else "releases"
+        related = Related(guess.path or path, guess.span,
+                          f"the contract is inferred: `{guess.name}` {what} a `{guess.declared}`, by its "
+                          "name and this declaration (a rule pack entry overrides it)")
+        out.append(dataclasses.replace(finding, message=f"{finding.message} (inferred contract)",
+                                       related=finding.related + (related,)))
+    return out

@@ -1,0 +1,314 @@
+"""Load rule packs (rules/*.toml and user packs), validate them, and merge them into one contract table.
+
+A pack says what C functions do to ownership; the format is documented in README.md
+("Writing a rule pack"). Every error names the file, the key and its line.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from . import tomlsource
+from ..types import ConfigError, Contract, LibraryFilter, LibraryObject, Loaders, MayFail, PackFunctions, ReceiverKind, Returns
+
+SHIPPED_DEFAULTS = ("python", "ctypes", "cffi", "libc", "weakref")
+
+_TOP_KEYS = {"pack", "library", "families", "functions", "loaders"}
+_PACK_KEYS = {"name": str, "description": str, "extends": list}
+_LIBRARY_KEYS = {"kind": str, "module": str, "names": list, "paths": list}
+_LOADER_KEYS = {
+    "library_calls",
+    "library_attributes",
+    "ffi_calls",
+    "ffi_library_methods",
+    "imported_library_names",
+    "imported_ffi_names",
+    "callback_prototypes",
+}
+_INDEX_KEYS = ("owner", "alias_of", "out", "releases", "manages", "destructor", "reallocates", "holder")
+_INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores")
+_FUNCTION_KEYS = {
+    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "doc",
+    *_INDEX_KEYS, *_INDEX_LIST_KEYS,
+}
+
+
+def shipped_pack_dir() -> str:
+    """Where the packs shipped with ownlint live: installed as package data
+    (ownlint/shipped_packs, mapped from rules/ by pyproject.toml), or in a checkout."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the ownlint package
+    installed = os.path.join(here, "shipped_packs")
+    if os.path.isfile(os.path.join(installed, "libc.toml")):
+        return installed
+    return os.path.join(os.path.dirname(here), "rules")
+
+
+def shipped_pack_names() -> list[str]:
+    return sorted(f[:-5] for f in os.listdir(shipped_pack_dir()) if f.endswith(".toml"))
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    path: str
+    library: LibraryFilter
+    families: dict = field(hash=False, compare=False)
+    functions: dict = field(hash=False, compare=False)
+    loaders: Loaders = Loaders()
+    extends: tuple[str, ...] = ()
+
+
+def _expect(doc: tomlsource.TomlDocument, value: Any, kind: type, *keys: str) -> Any:
+    names = {str: "a string", list: "an array", dict: "a table", bool: "true or false", int: "an integer"}
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if not ok:
+        raise doc.error(f"must be {names[kind]}, not {type(value).__name__}", *keys)
+    return value
+
+
+def _unknown_keys(doc: tomlsource.TomlDocument, table: dict, allowed: Iterable[str], *keys: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise doc.error(
+                "unknown key; allowed: " + ", ".join(sorted(allowed)), *keys, key
+            )
+
+
+def _string_list(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> tuple[str, ...]:
+    _expect(doc, value, list, *keys)
+    for item in value:
+        _expect(doc, item, str, *keys)
+    return tuple(value)
+
+
+def _choice(doc: tomlsource.TomlDocument, value: Any, enum_type: Any, *keys: str) -> Any:
+    _expect(doc, value, str, *keys)
+    allowed = [m.value for m in enum_type]
+    if value not in allowed:
+        raise doc.error(f"unknown value {value!r}; allowed: " + ", ".join(allowed), *keys)
+    return enum_type(value)
+
+
+def _index(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> int:
+    _expect(doc, value, int, *keys)
+    if value < 0:
+        raise doc.error("argument positions are 0-based and cannot be negative", *keys)
+    return value
+
+
+def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: Any) -> Contract:
+    where = ("functions", name)
+    _expect(doc, table, dict, *where)
+    _unknown_keys(doc, table, _FUNCTION_KEYS, *where)
+    fields: dict[str, Any] = {}
+    if "returns" in table:
+        fields["returns"] = _choice(doc, table["returns"], Returns, *where, "returns")
+    if "may_fail" in table:
+        fields["may_fail"] = _choice(doc, table["may_fail"], MayFail, *where, "may_fail")
+    for key in ("family", "out_family"):
+        if key in table:
+            fields[key] = _expect(doc, table[key], str, *where, key)
+    for key in ("idempotent", "weak"):
+        if key in table:
+            fields[key] = _expect(doc, table[key], bool, *where, key)
+    if "success" in table:
+        values = _expect(doc, table["success"], list, *where, "success")
+        for item in values:
+            if not isinstance(item, (int, str)) or isinstance(item, bool):
+                raise doc.error("must list integers or constant names", *where, "success")
+        fields["success"] = tuple(values)
+    for key in _INDEX_KEYS:
+        if key in table:
+            fields[key] = _index(doc, table[key], *where, key)
+    for key in _INDEX_LIST_KEYS:
+        if key in table:
+            items = _expect(doc, table[key], list, *where, key)
+            fields[key] = tuple(_index(doc, item, *where, key) for item in items)
+    contract = Contract(name=name, pack=pack, **fields)
+    returns = contract.returns
+    if returns is Returns.BORROWED and contract.owner is None:
+        raise doc.error('`returns = "borrowed"` needs `owner`, the argument that owns the result', *where)
+    if returns is Returns.ALIAS and contract.alias_of is None:
+        raise doc.error('`returns = "alias"` needs `alias_of`, the argument the result points to', *where)
+    if contract.weak and returns is not Returns.ALIAS:
+        raise doc.error('`weak = true` describes an alias: it needs `returns = "alias"`', *where, "weak")
+    if returns is Returns.FINALIZER and contract.manages is None:
+        raise doc.error('`returns = "finalizer"` needs `manages`, the argument the finalizer releases', *where)
+    if contract.may_fail is MayFail.STATUS and returns is not Returns.STATUS:
+        raise doc.error('`may_fail = "status"` needs `returns = "status"`', *where, "may_fail")
+    if contract.out is not None and returns not in (Returns.STATUS, Returns.NOTHING):
+        raise doc.error('an out-parameter function returns "status" or nothing', *where, "out")
+    if contract.holder is not None and not contract.keeps:
+        raise doc.error("`holder` needs `keeps`, the arguments it keeps", *where, "holder")
+    if contract.destructor is not None and contract.manages is None:
+        raise doc.error("`destructor` needs `manages`, the argument that becomes managed", *where)
+    return contract
+
+
+def _parse_library(doc: tomlsource.TomlDocument, table: Any) -> LibraryFilter:
+    _expect(doc, table, dict, "library")
+    _unknown_keys(doc, table, _LIBRARY_KEYS, "library")
+    kind = ReceiverKind.FFI_LIBRARY
+    if "kind" in table:
+        kind = _choice(doc, table["kind"], ReceiverKind, "library", "kind")
+    module = table.get("module", "")
+    _expect(doc, module, str, "library", "module")
+    if kind is ReceiverKind.MODULE and not module:
+        raise doc.error('`kind = "module"` needs `module`, the module\'s import name', "library")
+    names = _string_list(doc, table.get("names", []), "library", "names")
+    paths = _string_list(doc, table.get("paths", []), "library", "paths")
+    for pattern in paths:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise doc.error(f"invalid regular expression {pattern!r}: {exc}", "library", "paths") from None
+    return LibraryFilter(kind=kind, module=module, names=names, paths=paths)
+
+
+def parse_pack(doc: tomlsource.TomlDocument) -> Pack:
+    data = doc.data
+    _unknown_keys(doc, data, _TOP_KEYS)
+    meta = _expect(doc, data.get("pack", {}), dict, "pack")
+    _unknown_keys(doc, meta, _PACK_KEYS, "pack")
+    if "name" not in meta:
+        raise doc.error("missing `name` (every pack has a name)", "pack")
+    name = _expect(doc, meta["name"], str, "pack", "name")
+    extends = _string_list(doc, meta.get("extends", []), "pack", "extends")
+    library = _parse_library(doc, data["library"]) if "library" in data else LibraryFilter()
+    families_table = _expect(doc, data.get("families", {}), dict, "families")
+    families = {}
+    for family, description in families_table.items():
+        families[family] = _expect(doc, description, str, "families", family)
+    functions = {}
+    for fname, table in _expect(doc, data.get("functions", {}), dict, "functions").items():
+        functions[fname] = _parse_function(doc, name, fname, table)
+    loaders_table = _expect(doc, data.get("loaders", {}), dict, "loaders")
+    _unknown_keys(doc, loaders_table, _LOADER_KEYS, "loaders")
+    loaders = Loaders(
+        **{key: frozenset(_string_list(doc, value, "loaders", key)) for key, value in loaders_table.items()}
+    )
+    return Pack(name, doc.path, library, families, functions, loaders, extends)
+
+
+@dataclass(frozen=True, eq=False)
+class Contracts:
+    """Every active pack merged: the one table the analysis asks what a call does."""
+
+    tables: tuple[PackFunctions, ...]
+    loaders: Loaders
+    families: dict = field(hash=False, compare=False)
+    pack_paths: tuple[str, ...] = ()
+
+    def lookup(self, kind: ReceiverKind, name: str, accept=None) -> Optional[Contract]:
+        """The contract for `name` on a receiver of `kind`; later packs win.
+
+        `accept(filter)` decides whether an FFI library object matches a pack's filter.
+        """
+        for table in reversed(self.tables):
+            if table.library.kind is not kind:
+                continue
+            if accept is not None and not accept(table.library):
+                continue
+            contract = table.functions.get(name)
+            if contract is not None:
+                return contract
+        return None
+
+    def on_library(self, name: str, library: Optional[LibraryObject] = None) -> Optional[Contract]:
+        """The contract of `name` called on `library` (on any library, without one): a
+        pack for that library, else a pack that applies to any receiver."""
+        accept = matches_library(library) if library is not None else None
+        return self.lookup(ReceiverKind.FFI_LIBRARY, name, accept) or self.lookup(ReceiverKind.ANY, name)
+
+    @functools.cached_property
+    def module_functions(self) -> dict[str, Contract]:
+        """Qualified name -> contract for packs of kind "module" (computed once)."""
+        out: dict[str, Contract] = {}
+        for table in self.tables:
+            if table.library.kind is ReceiverKind.MODULE:
+                for name, contract in table.functions.items():
+                    out[f"{table.library.module}.{name}"] = contract
+        return out
+
+
+def _resolve_reference(ref: str, base_dir: Optional[str]) -> str:
+    """A pack reference is a shipped pack name or a path to a .toml file."""
+    if ref.endswith(".toml") or os.sep in ref or "/" in ref:
+        path = ref if os.path.isabs(ref) or base_dir is None else os.path.join(base_dir, ref)
+        return os.path.normpath(path)
+    return os.path.join(shipped_pack_dir(), f"{ref}.toml")
+
+
+def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defaults: bool = True) -> Contracts:
+    """Load packs (references with the directory they are relative to) and everything they extend."""
+    loaded: dict[str, Pack] = {}
+    order: list[Pack] = []
+
+    def visit(path: str, chain: tuple[str, ...], origin: Optional[tuple[str, str]]) -> None:
+        if path in chain:
+            cycle = " -> ".join(os.path.basename(p) for p in chain + (path,))
+            raise ConfigError(chain[-1], f"circular `extends`: {cycle}", None, "pack.extends")
+        if path in loaded:
+            return
+        if not os.path.isfile(path):
+            if origin is not None:
+                origin_path, ref = origin
+                doc = tomlsource.load(origin_path)
+                raise doc.error(
+                    f"extends {ref!r}, which is neither a shipped pack ({', '.join(shipped_pack_names())}) "
+                    f"nor an existing file",
+                    "pack", "extends",
+                )
+            raise ConfigError(path, "rule pack not found")
+        pack = parse_pack(tomlsource.load(path))
+        for ref in pack.extends:
+            visit(_resolve_reference(ref, os.path.dirname(path)), chain + (path,), (path, ref))
+        loaded[path] = pack
+        order.append(pack)
+
+    if with_defaults:
+        for name in SHIPPED_DEFAULTS:
+            visit(_resolve_reference(name, None), (), None)
+    for ref, base in references:
+        visit(_resolve_reference(ref, base), (), None)
+
+    families: dict[str, str] = {}
+    merged: dict[str, set[str]] = {key: set() for key in _LOADER_KEYS}
+    for pack in order:
+        families.update(pack.families)
+        for key in _LOADER_KEYS:
+            merged[key].update(getattr(pack.loaders, key))
+    for pack in order:
+        _check_families(pack, families)
+    tables = tuple(PackFunctions(p.name, p.path, p.library, p.functions) for p in order)
+    loaders = Loaders(**{key: frozenset(values) for key, values in merged.items()})
+    return Contracts(tables, loaders, families, tuple(p.path for p in order))
+
+
+def _check_families(pack: Pack, families: dict[str, str]) -> None:
+    for name, contract in pack.functions.items():
+        for key in ("family", "out_family"):
+            family = getattr(contract, key)
+            if family and family not in families:
+                doc = tomlsource.load(pack.path)
+                known = ", ".join(sorted(families)) or "none declared"
+                raise doc.error(
+                    f"unknown family {family!r}; declare it under [families] (known: {known})",
+                    "functions", name, key,
+                )
+
+
+def matches_library(obj: LibraryObject):
+    """accept(filter): whether a pack's library filter (names, paths) applies to `obj`."""
+    def accept(filt) -> bool:
+        if filt.names and obj.name not in filt.names:
+            return False
+        if filt.paths and obj.paths:
+            return any(re.search(p, path) for p in filt.paths for path in obj.paths)
+        return True
+
+    return accept

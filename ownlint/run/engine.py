@@ -1,0 +1,391 @@
+"""Lint a set of files: discovery, prefilter, cache, per-file analysis, selection, suppressions.
+
+This is the one place that decides which findings a user sees: rules not enabled,
+per-file ignores, suppression comments and the baseline are applied here and nowhere
+else. Per-file work (`check`) is a pure function of a `Job`, so it can run in worker
+processes and its result can be cached; results are put back in file order, so the
+output does not depend on the number of workers or on the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import traceback
+from dataclasses import dataclass
+from typing import Optional
+
+import pathspec
+
+from .. import catalog
+from ..contracts.packs import Contracts, matches_library
+from ..report import fingerprints, suppressions
+from ..types import GLOBAL_KEYS, INFERRED, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, RunResult, StringRestype
+from . import parallel, prefilter
+from .cache import Cache, Outcome, canonical
+from .config import Settings
+from .discovery import Missing, discover, module_name
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to analyse: everything `check` needs besides the contracts."""
+
+    display: str  # the path as the user sees it
+    raw: bytes
+    enabled: frozenset[str]  # codes enabled for this file (after per-file ignores)
+    path_key: str  # the path fingerprints use
+    debug: bool = False  # put the traceback of an internal error into its message
+    module: str = ""  # dotted module name, for relative imports
+    external: Optional[dict] = None  # other modules' function summaries: qualified name -> (path, Summary)
+
+
+def check(job: Job, contracts: Contracts) -> Outcome:
+    """Analyse one file and apply selection, suppressions and fingerprints to its findings."""
+    # Imported here: libcst and the analysis take a third of a second to import, and a run
+    # whose files all come from the cache (or fail the prefilter) never needs them.
+    from .parse import analyse_source
+
+    try:
+        result = analyse_source(job.display, job.raw, contracts, job.module, job.external)
+    except Exception as exc:  # a bug in ownlint: report it for this file, keep going
+        reason = f"internal error while analysing: {type(exc).__name__}: {exc}"
+        if job.debug:
+            reason += "\n" + traceback.format_exc().rstrip()
+        else:
+            reason += " (run with --debug for the traceback)"
+        return Outcome(error=FileError(job.display, reason))
+    enabled = job.enabled
+    if result.source is not None:
+        marks = suppressions.parse(result.source)
+        if marks.skip_file:
+            return Outcome()
+    else:
+        marks = suppressions.Suppressions()
+    # Fingerprints before suppressions, so that suppressing one finding keeps its twin's.
+    findings = fingerprints.assign([f for f in result.findings if f.code in enabled], result.source, job.path_key)
+    kept, hidden = suppressions.apply(findings, marks, job.display, "OWN900" in enabled, enabled)
+    stale = fingerprints.assign([f for f in kept if not f.fingerprint], result.source, job.path_key)  # OWN900
+    kept = [f for f in kept if f.fingerprint] + stale
+    return Outcome(tuple(kept), tuple(hidden), exports=result.exports)
+
+
+def _crashed(job: Job) -> Outcome:
+    return Outcome(error=FileError(job.display, "the analysis crashed its worker process (a parser crash?); "
+                                                "the file was not analysed"))
+
+
+def _per_file_ignores(settings: Settings):
+    return [(pathspec.GitIgnoreSpec.from_lines([pattern]), codes) for pattern, codes in settings.per_file_ignores]
+
+
+def _ignored_here(rules, settings: Settings, absolute: str) -> set[str]:
+    relative = os.path.relpath(absolute, settings.root).replace(os.sep, "/")
+    ignored: set[str] = set()
+    for spec, codes in rules:
+        if spec.match_file(relative) or spec.match_file(os.path.basename(absolute)):
+            for selector in codes:
+                ignored.update(catalog.matching(selector))
+    return ignored
+
+
+_PREFILTER = "prefilter"  # the name of the prefilter's answer in the scan index
+ROUNDS = 6  # rounds across modules: a chain of wrappers and re-exports more than 5 modules long is cut
+
+
+def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: frozenset[str] = frozenset(),
+         progress=None, jobs: int = 1, cache: Optional[Cache] = None, debug: bool = False) -> RunResult:
+    """Lint `paths` with up to `jobs` processes. `progress(done, total)`, if given, is
+    called as files are finished.
+
+    Round 1 analyses every file the prefilter lets through. Their exports (summaries of
+    factories and destroyers, library objects, restype declarations, inferred contracts)
+    are the only data that crosses files: each later round (`_plan`) re-analyses, with
+    the table so far, the files that name an entry that is new or changed (also files
+    without any FFI word, which only call wrappers or imported libraries), until the
+    table stops changing or ROUNDS is reached.
+    """
+    items = list(discover(paths, settings))
+    scans = cache.scans() if cache is not None else None  # what earlier runs learned of unchanged files
+    outcomes: list[Optional[Outcome]] = [None] * len(items)
+    raws: dict[int, bytes] = {}
+    modules: dict[int, str] = {}
+    work: list[tuple[int, Job]] = []
+    pfi = _per_file_ignores(settings)
+    for index, item in enumerate(items):
+        if isinstance(item, Missing):
+            outcomes[index] = Outcome(error=FileError(item.path, item.reason))
+            continue
+        modules[index] = module_name(item.absolute)
+        if scans is not None and scans.answer(item.absolute, _PREFILTER) is False:
+            outcomes[index] = Outcome()  # unchanged since a run found no FFI word in it
+            continue
+        raw = _read(item, outcomes, index)
+        if raw is None:
+            del modules[index]
+            continue
+        involved = prefilter.may_involve_ffi(raw, contracts)
+        if scans is not None:
+            scans.remember(item.absolute, _PREFILTER, involved)
+        if not involved:
+            outcomes[index] = Outcome()  # cannot involve FFI code: not parsed (unless it calls a wrapper)
+            continue
+        raws[index] = raw
+        work.append((index, _job(item, raw, settings, pfi, debug, modules[index], None)))
+    ffi = {index for index, _ in work}  # the files the prefilter let through
+    meter = _Meter(progress, len(items), len(items) - len(work))
+    _run(work, outcomes, contracts, jobs, cache, meter)
+    table: dict = {}
+    seen: dict[int, str] = {}  # file -> digest of the summaries it was last analysed with
+    for _ in range(ROUNDS - 1):
+        new = _exports(outcomes, items, modules)
+        if new == table:
+            break
+        previous, table = table, new
+        plan = _plan(table, previous, contracts)
+        if plan is None:
+            break
+        work = []
+        for index, item in enumerate(items):
+            if index not in modules or (index not in ffi and plan.quick_wrappers is None):
+                continue
+            remember = index not in ffi and scans is not None
+            if remember and (scans.answer(item.absolute, plan.names) is False
+                             or scans.answer(item.absolute, plan.takes) is False):
+                continue
+            raw = raws.get(index) or _read(item, outcomes, index)
+            if raw is None:
+                continue
+            found = (plan.quick if index in ffi else plan.quick_wrappers).search(raw) is not None
+            if remember:
+                scans.remember(item.absolute, plan.names, found)
+            if not found:
+                continue
+            external = plan.imported(raw, item.path, modules[index], contracts)
+            if remember:
+                scans.remember(item.absolute, plan.takes, bool(external))
+            digest = _digest(external)
+            if external and seen.get(index) != digest:  # only files whose inputs changed
+                seen[index] = digest
+                raws[index] = raw
+                work.append((index, _job(item, raw, settings, pfi, debug, modules[index], external)))
+        if not work:
+            break
+        meter.total += len(work)
+        _run(work, outcomes, contracts, jobs, cache, meter)
+    if scans is not None:
+        scans.save()
+    return _collect(items, outcomes, raws, baseline)
+
+
+@dataclass
+class _Plan:
+    """What one round across modules looks for, from the export table and what changed in it."""
+
+    by_module: dict  # last part of a module name (or a global key's function) -> {qual: (name, entry)}
+    mentioned: "re.Pattern[bytes]"  # any of those module names
+    quick: "re.Pattern[bytes]"  # what a file the prefilter let through must name to gain an input
+    quick_wrappers: "Optional[re.Pattern[bytes]]"  # the same for a file with no FFI word
+    names: str  # scan-index questions (cache.Scans) for files with no FFI word
+    takes: str
+    words: dict  # library -> alternation of the functions that apply to it
+    inferred: frozenset  # functions with contracts inferred from cdefs
+
+    def imported(self, raw: bytes, path: str, module: str, contracts: Contracts) -> dict:
+        """The exports a file may use: it names the entry and its module (and, for a library
+        object, calls a pack function on it), and the entry is not its own."""
+        external = {}
+        own = module[: -len(".__init__")] if module.endswith(".__init__") else module
+        for found in set(self.mentioned.findall(raw)):
+            for qual, (name, entry) in self.by_module[found.decode()].items():
+                if entry[0] != path and qual.rsplit(".", 1)[0] != own \
+                        and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
+                        and _calls_packed(name, entry[1], raw, contracts, self.words, self.inferred):
+                    external[qual] = entry
+        return external
+
+
+def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
+    """The round's plan, or None when no entry is new or changed."""
+    # Functions with contracts inferred from cdefs count as pack functions for cffi libraries.
+    inferred = frozenset(_global_name(q) for q in table if q.startswith(INFERRED))
+    words: dict = {}
+    # A file can call a summarised function only if it names both the function and
+    # (to import it) its module; the rest is not read again.
+    by_module: dict[str, dict] = {}
+    for qual, entry in table.items():
+        if qual.startswith(GLOBAL_KEYS):  # needs no import: any file calling the function
+            name = _global_name(qual)
+            by_module.setdefault(name, {})[qual] = (name, entry)
+            continue
+        module, name = qual.rsplit(".", 1)
+        by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
+    mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
+    # A cheap first look: a file can only gain inputs from entries that are new or
+    # changed in this round, so only files naming one of those are examined.
+    pieces, wrappers = set(), set()
+    for qual, value in table.items():
+        if previous.get(qual) == value:
+            continue
+        name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
+        if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
+            pieces.add(name)
+        elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
+            called = _pack_words(value[1], contracts, words, inferred)
+            if called:
+                pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
+                # Also in a file with no FFI word (`from .api import libc`): its name
+                # first, which is cheap to look for; the call is checked after.
+                wrappers.add(name)
+        else:
+            pieces.add(name)
+            wrappers.add(name)
+    if not pieces:
+        return None
+    # Files the prefilter let through may use any entry; the others (no FFI word at
+    # all) can only call wrapper functions or pack functions on an imported library
+    # object, so only those are looked for in them.
+    quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
+    quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
+    # For a file with no FFI word, two answers are remembered (mostly "no": the file is
+    # then not read again): whether it mentions one of these names, per pattern (a new
+    # name is a new question), and whether it takes anything from the table, per table
+    # (its names, origins and library objects decide that).
+    names = "names:" + hashlib.sha256(quick_wrappers.pattern).hexdigest()[:16] if quick_wrappers else ""
+    takes = "takes:" + hashlib.sha256("\n".join(sorted(
+        f"{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
+        for qual, (origin, value) in table.items())).encode()).hexdigest()[:16]
+    return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes, words, inferred)
+
+
+def _global_name(key: str) -> str:
+    """`stack_create` for `inferred:stack_create` or `restype:stack_create`."""
+    return key.split(":", 1)[1]
+
+
+def _read(item, outcomes: list, index: int) -> Optional[bytes]:
+    try:
+        with open(item.absolute, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        outcomes[index] = Outcome(error=FileError(item.path, f"cannot read file: {exc.strerror or exc}"))
+        return None
+
+
+def _job(item, raw: bytes, settings: Settings, pfi, debug: bool, module: str, external: Optional[dict]) -> Job:
+    return Job(item.path, raw, settings.enabled - _ignored_here(pfi, settings, item.absolute),
+               fingerprints.relative_path(item.absolute, settings.root), debug, module, external)
+
+
+class _Meter:
+    def __init__(self, progress, total: int, done: int) -> None:
+        self.progress, self.total, self.done = progress, total, done
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Optional[Cache], meter: _Meter) -> None:
+    """Analyse `work` (from the cache where possible), storing each outcome at its index."""
+    keys: dict[int, str] = {}
+    pending = []
+    for index, job in work:
+        if cache is not None:
+            keys[index] = cache.key(job.raw, job.display, job.path_key, job.enabled, _digest(job.external))
+            hit = cache.get(keys[index])
+            if hit is not None:
+                outcomes[index] = hit
+                continue
+        pending.append((index, job))
+    if pending:
+        from . import parse  # noqa: F401 - imported once here, inherited by forked workers
+    # Largest files first: a big file started last would leave the other workers idle.
+    pending.sort(key=lambda task: -len(task[1].raw))
+    finished = parallel.run(_check_indexed, pending, contracts, jobs, lambda task: _crashed(task[1]), meter.tick)
+    for (index, _job), outcome in finished:
+        outcomes[index] = outcome
+        if cache is not None and outcome.error is None:
+            cache.put(keys[index], outcome)
+
+
+def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dict, inferred: frozenset) -> bool:
+    """An imported library object matters only to a file that calls one of the pack
+    functions that apply to it (`name.malloc(`); anything else it calls is untracked
+    either way."""
+    if not isinstance(value, LibraryObject):
+        return True
+    called = _pack_words(value, contracts, words, inferred)
+    if not called:
+        return False
+    return re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(?:" + called + rb")\b", raw) is not None
+
+
+def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferred: frozenset) -> bytes:
+    """An alternation of the names of the pack functions that apply to a library (and, for
+    a cffi library, of the functions with inferred contracts)."""
+    if value not in words:
+        accept = matches_library(value)
+        names = sorted({
+            name for table in contracts.tables
+            if table.library.kind is ReceiverKind.ANY
+            or (table.library.kind is ReceiverKind.FFI_LIBRARY and accept(table.library))
+            for name in table.functions
+        } | (set() if value.ctypes else set(inferred)))
+        words[value] = b"|".join(re.escape(n.encode()) for n in names)
+    return words[value]
+
+
+def _digest(external: Optional[dict]) -> str:
+    if not external:
+        return ""
+    text = "\n".join(f"{qual}\0{origin}\0{canonical(value)}" for qual, (origin, value) in sorted(external.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _exports(outcomes: list, items: list, modules: dict) -> dict:
+    """Qualified function name -> (path, Summary), from every analysed file."""
+    table = {}
+    for index, outcome in enumerate(outcomes):
+        if outcome is None or not outcome.exports or index not in modules:
+            continue
+        module = modules[index]
+        if module.endswith(".__init__"):
+            module = module[: -len(".__init__")]
+        for name, (origin, summary) in outcome.exports.items():
+            key = name if name.startswith(GLOBAL_KEYS) else f"{module}.{name}"  # project-wide, not imported
+            table[key] = (origin or items[index].path, summary)
+    return table
+
+
+def _check_indexed(task: tuple[int, Job], contracts: Contracts) -> Outcome:
+    return check(task[1], contracts)
+
+
+def _collect(items, outcomes, raws, baseline) -> RunResult:
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    errors: list[FileError] = []
+    sources: dict[str, str] = {}
+    count = 0
+    for index, (item, outcome) in enumerate(zip(items, outcomes)):
+        if not isinstance(item, Missing):
+            count += 1
+        findings.extend(outcome.kept)
+        suppressed.extend(outcome.hidden)
+        if outcome.error is not None:
+            errors.append(outcome.error)
+        if outcome.kept and index in raws:
+            from ..source import decode  # see `check`
+
+            try:
+                sources[item.path] = decode(raws[index])
+            except (UnicodeDecodeError, LookupError):
+                pass  # reported as OWN901; no code frame
+    unique = {(f.code, f.path, f.span, f.message): f for f in findings}
+    new = [f for f in unique.values() if f.fingerprint not in baseline]
+    ordered = tuple(sorted(new, key=Finding.sort_key))
+    return RunResult(ordered, tuple(sorted(suppressed, key=Finding.sort_key)),
+                     tuple(sorted(errors, key=lambda e: e.path)), count, sources, len(unique) - len(new))
