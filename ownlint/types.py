@@ -7,6 +7,7 @@ engine nothing sees a libcst node, only the spans defined here.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -176,7 +177,7 @@ class Contract:
     success: tuple[object, ...] = (0,)
     owner: Optional[int] = None
     alias_of: Optional[int] = None
-    out: Optional[int] = None
+    out: tuple[int, ...] = ()  # out-parameters it fills (`sqlite3_open(name, &db)`; PKCS12_parse fills three)
     releases: Optional[int] = None
     idempotent: bool = False
     weak: bool = False  # an alias that does not keep Python-owned memory alive (ffi.cast, ctypes.addressof)
@@ -188,9 +189,17 @@ class Contract:
     manages: Optional[int] = None
     destructor: Optional[int] = None
     reallocates: Optional[int] = None
-    # The family of values this function acquires when they are not the return value
-    # (out-parameters); `family` is used when this is empty.
-    out_family: str = ""
+    # The families of the values it acquires through `out`, one per out-parameter (or one
+    # for all); `family` is used when this is empty.
+    out_family: tuple[str, ...] = ()
+    refs: Optional[int] = None  # gives the caller one more reference to this argument (`g_object_ref`)
+    takes_on_success: tuple[int, ...] = ()  # takes these arguments only when it succeeds (`sk_X509_push`)
+
+    def family_of_out(self, position: int) -> str:
+        """The family of the value the `position`-th out-parameter receives."""
+        if not self.out_family:
+            return self.family
+        return self.out_family[position] if position < len(self.out_family) else self.out_family[-1]
 
 
 class ReceiverKind(enum.Enum):
@@ -209,7 +218,12 @@ class LibraryFilter:
     kind: ReceiverKind = ReceiverKind.ANY
     module: str = ""
     names: tuple[str, ...] = ()
-    paths: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # regexes searched in the constant parts of the loader's argument
+    modules: tuple[str, ...] = ()  # regexes searched in the dotted names of compiled cffi modules
+    prefixes: tuple[str, ...] = ()  # function-name prefixes that identify the library's functions
+    # A library pack shipped in rules/ switches itself on: it applies only where its library
+    # is recognised (by path, module or prefix), never to any library as a user's pack does.
+    recognised_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,6 +302,26 @@ class PackFunctions:
     path: str
     library: LibraryFilter
     functions: dict = field(default_factory=dict, hash=False, compare=False)
+    # (glob, compiled regex, Contract) of entries named by a pattern (`"libvlc_*_release"`),
+    # in the pack's order; an explicitly named entry wins over any pattern.
+    patterns: tuple = field(default=(), hash=False, compare=False)
+
+    def word_patterns(self) -> set:
+        """Regexes (text) matching the names this table describes: the names themselves,
+        and each glob as a run of word characters (for byte scans of source files)."""
+        out = {re.escape(name) for name in self.functions}
+        for glob, _regex, _contract in self.patterns:
+            glob = re.sub(r"\[[^]]*\]", "?", glob)  # a character class is one character
+            out.add("".join(r"\w*" if c == "*" else r"\w" if c == "?" else re.escape(c) for c in glob))
+        return out
+
+    def contract_for(self, name: str, explicit: bool = True) -> Optional[Contract]:
+        if explicit:
+            return self.functions.get(name)
+        for _glob, regex, contract in self.patterns:
+            if regex.fullmatch(name):
+                return contract
+        return None
 
 
 # --- rules ---------------------------------------------------------------------------

@@ -378,6 +378,10 @@ class Lowerer:
                 self.out.append(E.Release(key, span, callee.text, contract.family, python))
             elif index in contract.takes:
                 self.out.append(E.Transfer(key, span, callee.text))
+            elif index == contract.refs or index in contract.takes_on_success:
+                # One more reference (the count is the library's), or ownership that moves
+                # only when the call succeeds: no longer followed (escape is silence).
+                self.out.append(E.Escape(key, span))
             elif index == contract.manages:
                 destructor = args.get(contract.destructor) if contract.destructor is not None else None
                 detach = destructor is not None and _is_none(destructor.value)
@@ -388,7 +392,7 @@ class Lowerer:
                     continue
                 frees = destructor is None or detach or self._frees(destructor.value)
                 self.out.append(E.Manage(key, span, callee.text, detach, frees))
-            elif index == contract.out or index == contract.reallocates:
+            elif index in contract.out or index == contract.reallocates:
                 continue
             else:
                 self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True,
@@ -398,8 +402,8 @@ class Lowerer:
             # Also for untracked arguments (None): registering again lets the old ones go.
             self.out.append(E.Keep(keys.get(index), span, callee.text, holder))
         returns = contract.returns
-        if contract.out is not None:
-            return self._out_parameter(node, callee, contract, args, span)
+        if contract.out:
+            return self._out_parameters(callee, contract, args, span)
         if returns is Returns.ALIAS:
             source = keys.get(contract.alias_of)
             if contract.weak and source is not None:
@@ -422,22 +426,23 @@ class Lowerer:
         )
         return target
 
-    def _out_parameter(self, node, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
-        arg = args.get(contract.out)
-        if arg is None:
-            return None
-        target = self._out_target(arg.value)
-        if target is None:
+    def _out_parameters(self, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
+        """Each out-parameter acquires its value; one status (the result) says whether all did."""
+        targets = [(position, self._out_target(args[index].value))
+                   for position, index in enumerate(contract.out) if index in args]
+        targets = [(position, target) for position, target in targets if target is not None]
+        if not targets:
             return None
         status = self._temp()
         may_fail = contract.may_fail is MayFail.STATUS
-        self.out.append(
-            E.Acquire(
-                target, span, State.MAYBE if may_fail else State.OWNED,
-                contract.out_family or contract.family, callee.text,
-                status=status if may_fail else None, success=contract.success,
+        for position, target in targets:
+            self.out.append(
+                E.Acquire(
+                    target, span, State.MAYBE if may_fail else State.OWNED,
+                    contract.family_of_out(position), callee.text,
+                    status=status if may_fail else None, success=contract.success,
+                )
             )
-        )
         return status
 
     def _out_target(self, expr: cst.BaseExpression) -> Optional[str]:

@@ -324,17 +324,19 @@ def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dic
 
 
 def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferred: frozenset) -> bytes:
-    """An alternation of the names of the pack functions that apply to a library (and, for
-    a cffi library, of the functions with inferred contracts)."""
+    """An alternation matching the names of the pack functions that apply to a library
+    (and, for a cffi library, of the functions with inferred contracts)."""
     if value not in words:
         accept = matches_library(value)
-        names = sorted({
-            name for table in contracts.tables
-            if table.library.kind is ReceiverKind.ANY
-            or (table.library.kind is ReceiverKind.FFI_LIBRARY and accept(table.library))
-            for name in table.functions
-        } | (set() if value.ctypes else set(inferred)))
-        words[value] = b"|".join(re.escape(n.encode()) for n in names)
+        pieces = set() if value.ctypes else {re.escape(n) for n in inferred}
+        for table in contracts.tables:
+            library = table.library
+            if library.kind is ReceiverKind.ANY or (library.kind is ReceiverKind.FFI_LIBRARY and accept(library)):
+                pieces |= table.word_patterns()
+            elif library.kind is ReceiverKind.FFI_LIBRARY and library.recognised_only and library.prefixes:
+                # Not recognised by what loaded it: only functions named with its prefixes apply.
+                pieces |= {p for p in table.word_patterns() if p.startswith(tuple(map(re.escape, library.prefixes)))}
+        words[value] = "|".join(sorted(pieces)).encode()
     return words[value]
 
 
