@@ -237,6 +237,7 @@ class Loaders:
     imported_library_names: frozenset[str] = frozenset()
     imported_ffi_names: frozenset[str] = frozenset()
     callback_prototypes: frozenset[str] = frozenset()  # CFUNCTYPE(...) makes a type; calling it, a callback
+    library_objects: frozenset[str] = frozenset()  # names that are libraries already (`ctypes.pythonapi`)
 
 
 # Key prefix, in the summaries shared across modules, of a function that some module gives
@@ -247,7 +248,11 @@ INFERRED = "inferred:"
 # Key prefix of a `restype = c_char_p` declared on a receiver that is not a library object
 # of its module (`def load(lib): lib.f.restype = c_char_p`): the calls report it.
 CHAR_P = "char_p:"
-GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P)  # keys that are not `module.name`: any file naming the function
+# Key prefix of an attribute name that holds a library (`self._lib = CDLL(...)`, a class's
+# `lib`): `backend._lib.f()` anywhere in the project calls that library.
+LIBATTR = "libattr:"
+FFIATTR = "ffiattr:"  # the same for an attribute that holds an ffi object (`self._ffi = FFI()`)
+GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P, LIBATTR, FFIATTR)  # keys that are not `module.name`: any file naming the function
 
 
 @dataclass(frozen=True)
@@ -292,6 +297,14 @@ class LibraryObject:
     # releases in its __del__): what their results own is the class's business.
     wrapped: frozenset[str] = frozenset()
     ctypes: bool = False  # loaded by ctypes (CDLL, cdll.X): results are C ints unless `restype` says otherwise
+    # Not the library but one of its functions, bound to a Python name (`SDL_Init =
+    # _bind("SDL_Init", ...)`): exported like a library, so other modules see the C function.
+    function: str = ""
+
+    @property
+    def label(self) -> str:
+        """What users call the library: the first constant that loaded it, else its name."""
+        return self.paths[0] if self.paths else self.name
 
 
 @dataclass(frozen=True)

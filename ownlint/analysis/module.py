@@ -12,7 +12,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..contracts import inference
 from ..contracts.words import tokens
 from ..contracts.packs import Contracts
-from ..types import CHAR_P, INFERRED, RESTYPE, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
+from ..types import CHAR_P, FFIATTR, INFERRED, LIBATTR, RESTYPE, LibraryObject, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
 from . import cfg, classes, declarations, facts as facts_mod, flow, lowering
 
 ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
@@ -33,7 +33,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         return LazySpan((order.get(id(node), -1), 1), lambda: positions.span(node, end=True))
 
     factories = {qual: c.manages for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
-    facts = facts_mod.collect(module, contracts.loaders, factories)
+    facts = facts_mod.collect(module, contracts.loaders, factories, name, external)
     _import_libraries(facts, name, external)
     _wrapped_results(facts, external)
     order = facts.order
@@ -109,6 +109,17 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for local, library in facts.libraries.items():
         if local not in facts.imports:
             exports.setdefault(local, ("", library))
+    # C functions bound to module names (`SDL_Init = _bind("SDL_Init", ...)`), and the
+    # attribute names that hold libraries or ffi objects here (`self._lib`, `Binding.lib`).
+    for local, (library, function) in facts.function_aliases.items():
+        if "." not in local and local not in facts.imports:
+            exports.setdefault(local, ("", dataclasses.replace(library, name=local, function=function)))
+    for attr, library in facts.attr_libraries.items():
+        if (LIBATTR + attr) not in external:
+            exports.setdefault(LIBATTR + attr, ("", library))
+    for attr in facts.attr_ffi:
+        if (FFIATTR + attr) not in external:
+            exports.setdefault(FFIATTR + attr, ("", LibraryObject(attr)))
     # Re-exports only from a package's __init__: the public face of a package. (A module
     # that merely imports `libc` to use it would otherwise hand it on, and every module
     # naming both would be analysed again for nothing.)
@@ -142,7 +153,8 @@ def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> No
     """`from .api import library`, where api.py loads it with CDLL: the same library here."""
     for local, qual in facts.imports.items():
         found = external.get(facts.absolute(qual, module))
-        if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries:
+        if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries \
+                and not found[1].function:
             facts.libraries[local] = dataclasses.replace(found[1], name=local)
 
 

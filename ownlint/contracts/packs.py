@@ -30,6 +30,7 @@ _LOADER_KEYS = {
     "imported_library_names",
     "imported_ffi_names",
     "callback_prototypes",
+    "library_objects",
 }
 _INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "holder", "refs")
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores", "takes_on_success")
