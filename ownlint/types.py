@@ -300,6 +300,7 @@ class LibraryObject:
     # Not the library but one of its functions, bound to a Python name (`SDL_Init =
     # _bind("SDL_Init", ...)`): exported like a library, so other modules see the C function.
     function: str = ""
+    loader: bool = False  # not the library but a function that returns it (`def load(): return CDLL(...)`)
 
     @property
     def label(self) -> str:

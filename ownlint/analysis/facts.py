@@ -8,6 +8,7 @@ every function, which is how bindings are written.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -266,6 +267,7 @@ class _Collector:
         self.library_classes: dict = {}  # class -> the library its instances stand for (they copy its functions)
         self.class_library: dict = {}  # class -> a library its methods store on self
         self.copying: set = set()  # classes that copy functions onto self (`setattr(self, ...)`, `__getattr__`)
+        self.copying_classes: set = set()  # classes that do, themselves or through a base of the module
         self.bases: dict = {}  # class -> the names of its bases
         self.loaded_here: set = set()  # `lib`, `self.lib`: names this module binds to a library it loads
         self.method_binders: dict = {}  # method -> (library, parameter index without self) of `return getattr(self._lib, name)`
@@ -280,8 +282,12 @@ class _Collector:
         facts = self.facts
         if isinstance(expr, cst.Call):
             found = facts.loaded_by(expr, name)
-            if found is None and isinstance(expr.func, cst.Name) and expr.func.value in self.library_classes:
-                found = _renamed(self.library_classes[expr.func.value], name)  # `lgeos = LGEOS()`
+            if found is None and isinstance(expr.func, cst.Name) and expr.func.value in self.copying_classes:
+                # `lgeos = LGEOS(dll)`: an instance that copies a library's functions onto itself
+                # (the one it stores, or the one it is given) stands for that library.
+                given = (facts.library_of(a.value) for a in expr.args)
+                library = self.library_classes.get(expr.func.value) or next((g for g in given if g), None)
+                found = _renamed(library, name) if library is not None else None
         else:
             found = facts.library_of(expr)
         if found is not None and isinstance(expr, cst.Call) and not self._known_before(expr):
@@ -291,7 +297,7 @@ class _Collector:
     def _known_before(self, call: cst.Call) -> bool:
         """Whether a call only hands on a library loaded elsewhere (`load()`, `finder.load()`)."""
         func = call.func
-        return (isinstance(func, cst.Name) and (func.value in self.facts.library_loaders or func.value in self.library_classes)) \
+        return (isinstance(func, cst.Name) and (func.value in self.facts.library_loaders or func.value in self.copying_classes)) \
             or (isinstance(func, cst.Attribute) and func.attr.value in self.facts.method_loaders)
 
     def _libraries_loaded(self, expr: cst.BaseExpression):
@@ -454,7 +460,9 @@ class _Collector:
         plain = {a.name.value for a in imported}
         for alias in imported:
             local = alias.asname.name.value if alias.asname is not None else alias.name.value
-            self.facts.imports[local] = f"{module}.{alias.name.value}"
+            # (`from . import core` imports `.core`; `from .api import f`, `.api.f`)
+            self.facts.imports[local] = f"{module}{alias.name.value}" if module.endswith(".") \
+                else f"{module}.{alias.name.value}"
             known = self.facts.qualified_libraries.get(self.facts.absolute(self.facts.imports[local], self.facts.module))
             if known is not None:  # `from .api import library`, where api.py loads it
                 self._imported_library(local, known)
@@ -474,7 +482,9 @@ class _Collector:
         return isinstance(receiver, cst.Call) or (isinstance(receiver, cst.Attribute) and self.facts.qualname(receiver) is not None)
 
     def _imported_library(self, local: str, library: LibraryObject) -> None:
-        if library.function:  # a C function bound to a Python name in that module
+        if library.loader:  # `from .loader import load`: `lib = load()` is the library
+            self.facts.library_loaders[local] = {0: dataclasses.replace(library, loader=False)}
+        elif library.function:  # a C function bound to a Python name in that module
             self.facts.function_aliases[local] = (library, library.function)
         else:
             self.facts.libraries[local] = _renamed(library, local)
@@ -655,9 +665,11 @@ class _Collector:
                 continue
             seen.add(current)
             lineage.extend(b for b in self.bases.get(current, ()) if b in self.bases)
-        library = next((self.class_library[c] for c in sorted(seen) if c in self.class_library), None)
-        if library is not None and seen & self.copying:
-            self.library_classes[name] = library
+        if seen & self.copying:
+            self.copying_classes.add(name)
+            library = next((self.class_library[c] for c in sorted(seen) if c in self.class_library), None)
+            if library is not None:
+                self.library_classes[name] = library
 
     def visit_Global(self, node: cst.Global) -> None:
         if len(self.stack) > 1:

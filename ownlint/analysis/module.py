@@ -109,6 +109,9 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for local, library in facts.libraries.items():
         if local not in facts.imports:
             exports.setdefault(local, ("", library))
+    for function, found in facts.library_loaders.items():
+        if len(found) == 1 and 0 in found and function not in facts.imports:  # `def load(): return CDLL(...)`
+            exports.setdefault(function, ("", dataclasses.replace(found[0], name=function, loader=True)))
     # C functions bound to module names (`SDL_Init = _bind("SDL_Init", ...)`), and the
     # attribute names that hold libraries or ffi objects here (`self._lib`, `Binding.lib`).
     for local, (library, function) in facts.function_aliases.items():

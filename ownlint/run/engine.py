@@ -21,7 +21,7 @@ import pathspec
 from .. import catalog
 from ..contracts.packs import Contracts, matches_library
 from ..report import fingerprints, suppressions
-from ..types import GLOBAL_KEYS, INFERRED, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, RunResult, StringRestype
+from ..types import FFIATTR, GLOBAL_KEYS, INFERRED, LIBATTR, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, RunResult, StringRestype
 from . import parallel, prefilter
 from .cache import Cache, Outcome, canonical
 from .config import Settings
@@ -201,7 +201,8 @@ class _Plan:
             for qual, (name, entry) in self.by_module[found.decode()].items():
                 if entry[0] != path and qual.rsplit(".", 1)[0] != own \
                         and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
-                        and _calls_packed(name, entry[1], raw, contracts, self.words, self.inferred):
+                        and (qual.startswith((LIBATTR, FFIATTR))  # an attribute: `self._binding.lib`
+                             or _calls_packed(name, entry[1], raw, contracts, self.words, self.inferred)):
                     external[qual] = entry
         return external
 
@@ -231,6 +232,10 @@ def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
         name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
         if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
             pieces.add(name)
+        elif isinstance(value[1], LibraryObject) and (value[1].function or value[1].loader
+                                                       or qual.startswith((LIBATTR, FFIATTR))):
+            pieces.add(name)  # a bound C function, or a loader: called by its name
+            wrappers.add(name)
         elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
             called = _pack_words(value[1], contracts, words, inferred)
             if called:
@@ -315,7 +320,7 @@ def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dic
     """An imported library object matters only to a file that calls one of the pack
     functions that apply to it (`name.malloc(`); anything else it calls is untracked
     either way."""
-    if not isinstance(value, LibraryObject):
+    if not isinstance(value, LibraryObject) or value.function or value.loader:
         return True
     called = _pack_words(value, contracts, words, inferred)
     if not called:
