@@ -319,6 +319,7 @@ class PackFunctions:
     # (glob, compiled regex, Contract) of entries named by a pattern (`"libvlc_*_release"`),
     # in the pack's order; an explicitly named entry wins over any pattern.
     patterns: tuple = field(default=(), hash=False, compare=False)
+    explicit: bool = False  # given with --pack or `packs = [...]` (the summary names it if it matches no call)
 
     def word_patterns(self) -> set:
         """Regexes (text) matching the names this table describes: the names themselves,
@@ -392,6 +393,18 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class LibraryUse:
+    """A C library as a file (or, merged, a run) sees it: `ownlint libraries` and the
+    summary line say from it how much of the C side ownlint could check."""
+
+    name: str  # what users call it: the soname, find_library name or cffi module that loaded it
+    kind: str  # "ctypes" or "cffi"
+    loaded_at: tuple[tuple[str, int], ...] = ()  # (path, line) of each place that loads it
+    packs: tuple[str, ...] = ()  # the packs that describe it (recognise it, or give a function a contract)
+    functions: tuple[tuple[str, int, Optional[str]], ...] = ()  # (C function, call sites, contract source)
+
+
+@dataclass(frozen=True)
 class RunResult:
     findings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]
@@ -399,3 +412,5 @@ class RunResult:
     files: int
     sources: dict  # path -> source text, for code frames
     baselined: int = 0  # findings hidden because the baseline accepts them
+    libraries: tuple[LibraryUse, ...] = ()  # every C library called, merged over the files, by name
+    unmatched_packs: tuple[str, ...] = ()  # packs given explicitly (--pack, config) that matched no call

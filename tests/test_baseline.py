@@ -34,7 +34,7 @@ def test_baseline_file_lists_what_it_accepts(project):
 def test_baselined_finding_is_hidden(project):
     baselined(project)
     code, out, _ = run("--baseline", "baseline.json", ".", cwd=project)
-    assert (code, out) == (0, "All checks passed (2 files checked, 1 baselined finding not shown).\n")
+    assert (code, out) == (0, "All checks passed (2 files checked, 1 baselined finding not shown; contracts for 2 of 2 C functions called).\n")
 
 
 def test_baselined_finding_stays_hidden_after_lines_are_inserted_and_reformatted(project):
@@ -46,7 +46,7 @@ def test_baselined_finding_stays_hidden_after_lines_are_inserted_and_reformatted
     lines[-1] = "    libc.free( buf )   # still wrong"  # whitespace and a comment do not count
     (project / "buggy.py").write_text("\n".join(lines) + "\n")
     code, out, _ = run("--baseline", "baseline.json", ".", cwd=project)
-    assert (code, out) == (0, "All checks passed (2 files checked, 1 baselined finding not shown).\n")
+    assert (code, out) == (0, "All checks passed (2 files checked, 1 baselined finding not shown; contracts for 2 of 2 C functions called).\n")
     code, out, _ = run(".", cwd=project)  # without the baseline it is still there, lines lower
     assert code == 1 and out.startswith("buggy.py:15:5: OWN102")
 
@@ -58,7 +58,7 @@ def test_new_finding_shows_through_the_baseline(project):
     code, out, _ = run("--baseline", "baseline.json", ".", cwd=project)
     assert code == 1
     assert out.startswith("buggy.py:16:5: OWN102 `other` is released again")
-    assert out.endswith("Found 1 finding in 1 file; 1 baselined finding not shown.\n")
+    assert out.endswith("Found 1 finding in 1 file; 1 baselined finding not shown; contracts for 2 of 2 C functions called.\n")
 
 
 def test_baseline_is_per_path(project):

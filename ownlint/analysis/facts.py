@@ -75,6 +75,7 @@ class Facts:
     qualified_libraries: dict = field(default_factory=dict)  # `pkg.core.rt` -> the library another module loads
     loads: list = field(default_factory=list)  # (LibraryObject, node) where this module loads a library
     attribute_calls: list = field(default_factory=list)  # (receiver, function, call node) of every `x.f(...)`
+    name_calls: list = field(default_factory=list)  # `f` of every `f(...)`
     module: str = ""  # this module's dotted name
 
     def names_in(self, node: cst.CSTNode) -> set:
@@ -470,7 +471,8 @@ class _Collector:
             # `from _x_cffi import ffi, lib`: a compiled cffi module's objects.
             cffi_module = _compiled_module(module) or bool(plain & self.loaders.imported_ffi_names)
             if cffi_module and alias.name.value in self.loaders.imported_library_names:
-                self.facts.libraries[local] = LibraryObject(local, (module,))
+                self.facts.libraries[local] = LibraryObject(local, (self.facts.absolute(module, self.facts.module) or module,))
+                self.facts.loads.append((self.facts.libraries[local], node))  # importing it loads it
             if cffi_module and alias.name.value in self.loaders.imported_ffi_names:
                 self.facts.ffi_names.add(local)
 
@@ -485,7 +487,7 @@ class _Collector:
         if library.loader:  # `from .loader import load`: `lib = load()` is the library
             self.facts.library_loaders[local] = {0: dataclasses.replace(library, loader=False)}
         elif library.function:  # a C function bound to a Python name in that module
-            self.facts.function_aliases[local] = (library, library.function)
+            self.facts.function_aliases[local] = (dataclasses.replace(library, function=""), library.function)
         else:
             self.facts.libraries[local] = _renamed(library, local)
 
@@ -684,6 +686,8 @@ class _Collector:
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args and self.class_names \
                 and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == "self":
             self.copying.add(self.class_names[-1])
+        if isinstance(func, cst.Name):
+            self.facts.name_calls.append(func.value)
         if isinstance(func, cst.Attribute):
             self.facts.attribute_calls.append((func.value, func.attr.value, node))
             if isinstance(func.value, cst.Name):  # `x.f(...)`: x may be a library imported later

@@ -11,15 +11,15 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..contracts import inference
 from ..contracts.words import tokens
-from ..contracts.packs import Contracts
-from ..types import CHAR_P, FFIATTR, INFERRED, LIBATTR, RESTYPE, LibraryObject, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
+from ..contracts.packs import Contracts, matches_library, recognises
+from ..types import CHAR_P, FFIATTR, INFERRED, LIBATTR, RESTYPE, LibraryObject, LibraryUse, ReceiverKind, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
 from . import cfg, classes, declarations, facts as facts_mod, flow, lowering
 
 ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
 
 
 def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
-                    external: dict, text: str) -> tuple[list[Finding], dict]:
+                    external: dict, text: str) -> tuple[list[Finding], dict, tuple]:
     positions = _Positions(module)
 
     def code_of(node: cst.CSTNode) -> str:
@@ -132,7 +132,53 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             if found is not None and local not in exports:
                 exports[local] = found
     findings = inference.mark(_concrete(findings), inferred, path, text.splitlines() if inferred else [])
-    return _with_symbols(findings, facts.scopes, span_of), exports
+    return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of)
+
+
+def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of) -> tuple:
+    """Every C library this module loads or calls, with each function called through it
+    and where that function's contract comes from (a pack, "inferred", or None)."""
+    calls: dict = {}  # (library name, kind) -> {function: [call sites, contract source]}
+    seen: dict = {}  # the same, -> the LibraryObject
+    sites = [(facts.library_of(receiver), function) for receiver, function, _node in facts.attribute_calls]
+    sites += [facts.function_aliases[name] for name in facts.name_calls if name in facts.function_aliases]
+    for library, function in sites:
+        if library is None or library.function:
+            continue
+        key = (library.label, "ctypes" if library.ctypes else "cffi")
+        seen.setdefault(key, library)
+        entry = calls.setdefault(key, {}).setdefault(function, [0, None])
+        entry[0] += 1
+        if entry[0] == 1:
+            entry[1] = _contract_source(function, library, facts, contracts)
+    loaded: dict = {}
+    for library, node in facts.loads:
+        key = (library.label, "ctypes" if library.ctypes else "cffi")
+        seen.setdefault(key, library)
+        loaded.setdefault(key, set()).add(("", span_of(node).line))
+    uses = []
+    for key in sorted(set(calls) | set(loaded)):
+        library = seen[key]
+        functions = tuple((f, n, source) for f, (n, source) in sorted(calls.get(key, {}).items()))
+        recognising = {t.pack for t in contracts.tables
+                       if t.library.recognised_only and recognises(t.library, library)}
+        used = {source for _f, _n, source in functions if source not in (None, "inferred")}
+        uses.append(LibraryUse(key[0], key[1], tuple(sorted(loaded.get(key, ()))),
+                               tuple(sorted(recognising | used)), functions))
+    return tuple(uses)
+
+
+def _contract_source(function: str, library: LibraryObject, facts: facts_mod.Facts, contracts: Contracts):
+    if function in library.wrapped:
+        return None
+    contract, table = contracts.lookup_with_table(ReceiverKind.FFI_LIBRARY, function, matches_library(library))
+    if table is None:
+        contract, table = contracts.lookup_with_table(ReceiverKind.ANY, function)
+    if table is not None:
+        return table.pack
+    if not library.ctypes and function in facts.inferred:
+        return "inferred"
+    return None
 
 
 def _wrapped_results(facts: facts_mod.Facts, external: dict) -> None:

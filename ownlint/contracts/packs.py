@@ -55,6 +55,19 @@ def shipped_pack_names() -> list[str]:
     return sorted(f[:-5] for f in os.listdir(shipped_pack_dir()) if f.endswith(".toml"))
 
 
+def describe_shipped() -> list[dict]:
+    """Every shipped pack: the library it describes, how it is recognised, its size (`ownlint packs`)."""
+    rows = []
+    for name in shipped_pack_names():
+        pack = parse_pack(tomlsource.load(os.path.join(shipped_pack_dir(), f"{name}.toml")))
+        rows.append({
+            "name": pack.name, "description": pack.description, "default": name in SHIPPED_DEFAULTS,
+            "kind": pack.library.kind.value, "paths": list(pack.library.paths), "modules": list(pack.library.modules),
+            "prefixes": list(pack.library.prefixes), "functions": len(pack.functions), "patterns": len(pack.patterns),
+        })
+    return rows
+
+
 def shipped_library_packs() -> list[str]:
     """The shipped packs of C libraries: every one but the always-active defaults."""
     return [name for name in shipped_pack_names() if name not in SHIPPED_DEFAULTS]
@@ -286,6 +299,7 @@ def _resolve_reference(ref: str, base_dir: Optional[str]) -> str:
 
 def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defaults: bool = True) -> Contracts:
     """Load packs (references with the directory they are relative to) and everything they extend."""
+    references = list(references)
     loaded: dict[str, Pack] = {}
     order: list[Pack] = []
 
@@ -333,7 +347,9 @@ def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defa
             merged[key].update(getattr(pack.loaders, key))
     for pack in order:
         _check_families(pack, families)
-    tables = tuple(PackFunctions(p.name, p.path, p.library, p.functions, p.patterns) for p in order)
+    explicit = {_resolve_reference(ref, base) for ref, base in references}
+    tables = tuple(PackFunctions(p.name, p.path, p.library, p.functions, p.patterns,
+                                 p.path in explicit and p.library.kind is ReceiverKind.FFI_LIBRARY) for p in order)
     loaders = Loaders(**{key: frozenset(values) for key, values in merged.items()})
     return Contracts(tables, loaders, families, tuple(p.path for p in order))
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .. import __version__
-from ..types import FileError, Finding, InferredContract, LibraryObject, Related, Span, StringRestype, Summary
+from ..types import FileError, Finding, InferredContract, LibraryObject, LibraryUse, Related, Span, StringRestype, Summary
 
 FORMAT = "2"
 DIRECTORY = ".ownlint_cache"
@@ -52,6 +52,7 @@ class Outcome:
     hidden: tuple[Finding, ...] = ()  # suppressed by a comment (SARIF still shows them)
     error: Optional[FileError] = None
     exports: dict = field(default_factory=dict)  # function name -> (defining path or "", Summary)
+    libraries: tuple = ()  # LibraryUse of each C library the file loads or calls
 
 
 class Cache:
@@ -213,6 +214,8 @@ def _encode(outcome: Outcome) -> dict:
         "hidden": [_encode_finding(f) for f in outcome.hidden],
         "error": None if error is None else [error.path, error.message],
         "exports": {name: [origin, _encode_export(s)] for name, (origin, s) in sorted(outcome.exports.items())},
+        "libraries": [[u.name, u.kind, [list(a) for a in u.loaded_at], list(u.packs), [list(f) for f in u.functions]]
+                      for u in outcome.libraries],
     }
 
 
@@ -223,6 +226,10 @@ def _decode(document: dict) -> Outcome:
         tuple(_decode_finding(d) for d in document["hidden"]),
         None if error is None else FileError(str(error[0]), str(error[1])),
         {str(name): (str(origin), _decode_export(s)) for name, (origin, s) in document["exports"].items()},
+        tuple(LibraryUse(str(name), str(kind), tuple((str(p), int(line)) for p, line in loaded),
+                         tuple(str(p) for p in packs_),
+                         tuple((str(f), int(n), None if source is None else str(source)) for f, n, source in functions))
+              for name, kind, loaded, packs_, functions in document["libraries"]),
     )
 
 

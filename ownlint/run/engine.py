@@ -9,6 +9,7 @@ output does not depend on the number of workers or on the cache.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -21,7 +22,7 @@ import pathspec
 from .. import catalog
 from ..contracts.packs import Contracts, matches_library
 from ..report import fingerprints, suppressions
-from ..types import FFIATTR, GLOBAL_KEYS, INFERRED, LIBATTR, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, RunResult, StringRestype
+from ..types import FFIATTR, GLOBAL_KEYS, INFERRED, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse, ReceiverKind, RunResult, StringRestype
 from . import parallel, prefilter
 from .cache import Cache, Outcome, canonical
 from .config import Settings
@@ -68,7 +69,9 @@ def check(job: Job, contracts: Contracts) -> Outcome:
     kept, hidden = suppressions.apply(findings, marks, job.display, "OWN900" in enabled, enabled)
     stale = fingerprints.assign([f for f in kept if not f.fingerprint], result.source, job.path_key)  # OWN900
     kept = [f for f in kept if f.fingerprint] + stale
-    return Outcome(tuple(kept), tuple(hidden), exports=result.exports)
+    libraries = tuple(dataclasses.replace(u, loaded_at=tuple((job.display, line) for _, line in u.loaded_at))
+                      for u in result.libraries)
+    return Outcome(tuple(kept), tuple(hidden), exports=result.exports, libraries=libraries)
 
 
 def _crashed(job: Job) -> Outcome:
@@ -176,7 +179,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         _run(work, outcomes, contracts, jobs, cache, meter)
     if scans is not None:
         scans.save()
-    return _collect(items, outcomes, raws, baseline)
+    return _collect(items, outcomes, raws, baseline, contracts)
 
 
 @dataclass
@@ -371,7 +374,7 @@ def _check_indexed(task: tuple[int, Job], contracts: Contracts) -> Outcome:
     return check(task[1], contracts)
 
 
-def _collect(items, outcomes, raws, baseline) -> RunResult:
+def _collect(items, outcomes, raws, baseline, contracts: Contracts) -> RunResult:
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     errors: list[FileError] = []
@@ -394,5 +397,27 @@ def _collect(items, outcomes, raws, baseline) -> RunResult:
     unique = {(f.code, f.path, f.span, f.message): f for f in findings}
     new = [f for f in unique.values() if f.fingerprint not in baseline]
     ordered = tuple(sorted(new, key=Finding.sort_key))
+    libraries = merged_libraries(u for outcome in outcomes if outcome is not None for u in outcome.libraries)
+    used = {source for library in libraries for _f, _n, source in library.functions} | {
+        p for library in libraries for p in library.packs}
+    unmatched = tuple(sorted(os.path.basename(t.path) for t in contracts.tables if t.explicit and t.pack not in used))
     return RunResult(ordered, tuple(sorted(suppressed, key=Finding.sort_key)),
-                     tuple(sorted(errors, key=lambda e: e.path)), count, sources, len(unique) - len(new))
+                     tuple(sorted(errors, key=lambda e: e.path)), count, sources, len(unique) - len(new),
+                     libraries, unmatched)
+
+
+def merged_libraries(uses) -> tuple:
+    """The files' views of each C library merged into one per (name, kind), sorted."""
+    merged: dict = {}
+    for use in uses:
+        entry = merged.setdefault((use.name, use.kind), [set(), set(), {}])
+        entry[0].update(use.loaded_at)
+        entry[1].update(use.packs)
+        for function, calls, source in use.functions:
+            known = entry[2].setdefault(function, [0, None])
+            known[0] += calls
+            known[1] = known[1] or source
+    return tuple(
+        LibraryUse(name, kind, tuple(sorted(loaded)), tuple(sorted(packs_)),
+                   tuple((f, n, source) for f, (n, source) in sorted(functions.items())))
+        for (name, kind), (loaded, packs_, functions) in sorted(merged.items()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ... import catalog
+from .. import libraries
 from ...types import Finding, RunResult
 
 _RESET = "\x1b[0m"
@@ -71,4 +72,6 @@ def emit(result: RunResult, stream: TextIO, options) -> None:
         summary = f"All checks passed ({_plural(result.files, 'file')} checked"
     if result.baselined:
         summary += f"{';' if count else ','} {_plural(result.baselined, 'baselined finding')} not shown"
+    # Never silent about what could not be checked: how much of the C side has contracts.
+    summary += f"; {libraries.coverage(result)}"
     stream.write(summary + ("." if count else ").") + "\n")
