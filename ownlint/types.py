@@ -7,7 +7,6 @@ engine nothing sees a libcst node, only the spans defined here.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -320,15 +319,6 @@ class PackFunctions:
     # in the pack's order; an explicitly named entry wins over any pattern.
     patterns: tuple = field(default=(), hash=False, compare=False)
     explicit: bool = False  # given with --pack or `packs = [...]` (the summary names it if it matches no call)
-
-    def word_patterns(self) -> set:
-        """Regexes (text) matching the names this table describes: the names themselves,
-        and each glob as a run of word characters (for byte scans of source files)."""
-        out = {re.escape(name) for name in self.functions}
-        for glob, _regex, _contract in self.patterns:
-            glob = re.sub(r"\[[^]]*\]", "?", glob)  # a character class is one character
-            out.add("".join(r"\w*" if c == "*" else r"\w" if c == "?" else re.escape(c) for c in glob))
-        return out
 
     def contract_for(self, name: str, explicit: bool = True) -> Optional[Contract]:
         if explicit:

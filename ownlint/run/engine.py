@@ -20,9 +20,10 @@ from typing import Optional
 import pathspec
 
 from .. import catalog
-from ..contracts.packs import Contracts, matches_library
+from ..contracts.packs import Contracts
 from ..report import fingerprints, suppressions
-from ..types import FFIATTR, GLOBAL_KEYS, INFERRED, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse, ReceiverKind, RunResult, StringRestype
+from ..types import (FFIATTR, GLOBAL_KEYS, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse,
+                     RunResult, StringRestype)
 from . import parallel, prefilter
 from .cache import Cache, Outcome, canonical
 from .config import Settings
@@ -192,8 +193,6 @@ class _Plan:
     quick_wrappers: "Optional[re.Pattern[bytes]]"  # the same for a file with no FFI word
     names: str  # scan-index questions (cache.Scans) for files with no FFI word
     takes: str
-    words: dict  # library -> alternation of the functions that apply to it
-    inferred: frozenset  # functions with contracts inferred from cdefs
 
     def imported(self, raw: bytes, path: str, module: str, contracts: Contracts) -> dict:
         """The exports a file may use: it names the entry and its module (and, for a library
@@ -205,16 +204,13 @@ class _Plan:
                 if entry[0] != path and qual.rsplit(".", 1)[0] != own \
                         and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
                         and (qual.startswith((LIBATTR, FFIATTR))  # an attribute: `self._binding.lib`
-                             or _calls_packed(name, entry[1], raw, contracts, self.words, self.inferred)):
+                             or _calls_library(name, entry[1], raw)):
                     external[qual] = entry
         return external
 
 
 def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
     """The round's plan, or None when no entry is new or changed."""
-    # Functions with contracts inferred from cdefs count as pack functions for cffi libraries.
-    inferred = frozenset(_global_name(q) for q in table if q.startswith(INFERRED))
-    words: dict = {}
     # A file can call a summarised function only if it names both the function and
     # (to import it) its module; the rest is not read again.
     by_module: dict[str, dict] = {}
@@ -239,13 +235,11 @@ def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
                                                        or qual.startswith((LIBATTR, FFIATTR))):
             pieces.add(name)  # a bound C function, or a loader: called by its name
             wrappers.add(name)
-        elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
-            called = _pack_words(value[1], contracts, words, inferred)
-            if called:
-                pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
-                # Also in a file with no FFI word (`from .api import libc`): its name
-                # first, which is cheap to look for; the call is checked after.
-                wrappers.add(name)
+        elif isinstance(value[1], LibraryObject):  # only a call of a function on it matters
+            pieces.add(name + _AN_ATTRIBUTE)
+            # Also in a file with no FFI word (`from .api import libc`): its name first,
+            # which is cheap to look for; the call is checked after.
+            wrappers.add(name)
         else:
             pieces.add(name)
             wrappers.add(name)
@@ -264,7 +258,7 @@ def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
     takes = "takes:" + hashlib.sha256("\n".join(sorted(
         f"{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
         for qual, (origin, value) in table.items())).encode()).hexdigest()[:16]
-    return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes, words, inferred)
+    return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes)
 
 
 def _global_name(key: str) -> str:
@@ -319,33 +313,17 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
             cache.put(keys[index], outcome)
 
 
-def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dict, inferred: frozenset) -> bool:
-    """An imported library object matters only to a file that calls one of the pack
-    functions that apply to it (`name.malloc(`); anything else it calls is untracked
-    either way."""
+def _calls_library(name: str, value, raw: bytes) -> bool:
+    """An imported library object matters only to a file that calls something on it
+    (`name.f(`): every such call is a C function `ownlint libraries` counts, and the
+    packs may describe it."""
     if not isinstance(value, LibraryObject) or value.function or value.loader:
         return True
-    called = _pack_words(value, contracts, words, inferred)
-    if not called:
-        return False
-    return re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(?:" + called + rb")\b", raw) is not None
+    return re.search(rb"\b" + re.escape(name.encode()) + _A_CALL, raw) is not None
 
 
-def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferred: frozenset) -> bytes:
-    """An alternation matching the names of the pack functions that apply to a library
-    (and, for a cffi library, of the functions with inferred contracts)."""
-    if value not in words:
-        accept = matches_library(value)
-        pieces = set() if value.ctypes else {re.escape(n) for n in inferred}
-        for table in contracts.tables:
-            library = table.library
-            if library.kind is ReceiverKind.ANY or (library.kind is ReceiverKind.FFI_LIBRARY and accept(library)):
-                pieces |= table.word_patterns()
-            elif library.kind is ReceiverKind.FFI_LIBRARY and library.recognised_only and library.prefixes:
-                # Not recognised by what loaded it: only functions named with its prefixes apply.
-                pieces |= {p for p in table.word_patterns() if p.startswith(tuple(map(re.escape, library.prefixes)))}
-        words[value] = "|".join(sorted(pieces)).encode()
-    return words[value]
+_AN_ATTRIBUTE = rb"\s*\.\s*\w+"
+_A_CALL = _AN_ATTRIBUTE + rb"\s*\("
 
 
 def _digest(external: Optional[dict]) -> str:
