@@ -300,11 +300,20 @@ class LibraryObject:
     # _bind("SDL_Init", ...)`): exported like a library, so other modules see the C function.
     function: str = ""
     loader: bool = False  # not the library but a function that returns it (`def load(): return CDLL(...)`)
+    origin: str = ""  # the loader's argument, when it has no constant (`LoadLibrary(libarchive_path)`)
 
     @property
     def label(self) -> str:
-        """What users call the library: the first constant that loaded it, else its name."""
-        return self.paths[0] if self.paths else self.name
+        """What users call the library: the first constant that loaded it, else the loader's
+        argument, else its name."""
+        # Of several constants (`os.environ.get("LIBARCHIVE") or find_library("archive")`),
+        # one that looks like a library name, else the last that is not an environment
+        # variable's name.
+        named = [p for p in self.paths if not (p.isupper() or p == "<process>")] or list(self.paths)
+        for path in named:
+            if any(mark in path.lower() for mark in ("lib", ".so", ".dll", ".dylib")):
+                return path
+        return named[-1] if named else self.origin or self.name
 
 
 @dataclass(frozen=True)

@@ -71,12 +71,13 @@ class Facts:
     loaders: Loaders = field(default_factory=Loaders)
     loader_aliases: set = field(default_factory=set)  # `dll_loader = ctypes.CDLL`: names that load libraries
     method_loaders: dict = field(default_factory=dict)  # method name -> the library it returns (`finder.load()`)
-    binders: dict = field(default_factory=dict)  # function -> (library, parameter index) of `return getattr(lib, name)`
+    binders: dict = field(default_factory=dict)  # function -> (library, parameter index, prefix) of `return getattr(lib, name)`
     qualified_libraries: dict = field(default_factory=dict)  # `pkg.core.rt` -> the library another module loads
     loads: list = field(default_factory=list)  # (LibraryObject, node) where this module loads a library
     attribute_calls: list = field(default_factory=list)  # (receiver, function, call node) of every `x.f(...)`
     name_calls: list = field(default_factory=list)  # `f` of every `f(...)`
     module: str = ""  # this module's dotted name
+    module_values: dict = field(default_factory=dict)  # module-level name -> the expression bound to it
 
     def names_in(self, node: cst.CSTNode) -> set:
         """Every identifier a function, class or lambda mentions, nested scopes included."""
@@ -169,6 +170,45 @@ class Facts:
                     return group.get(key.evaluated_value)
         return None
 
+    def constants(self, node: cst.CSTNode) -> tuple[str, ...]:
+        """The string constants in a loader's argument, also through module names bound to
+        an expression (`path = os.environ.get("X") or find_library("archive")`) and
+        f-strings; `None` (the process itself) is `<process>`."""
+        found: list[str] = []
+        seen: set = set()
+        stack = [node]
+        while stack and len(seen) < 200:
+            n = stack.pop()
+            if isinstance(n, cst.SimpleString):
+                value = n.evaluated_value
+                if isinstance(value, str):
+                    found.append(value)
+                continue
+            if isinstance(n, cst.FormattedStringText):
+                found.append(n.value)
+                continue
+            if isinstance(n, cst.Name):
+                if n.value == "None":
+                    found.append("<process>")
+                elif n.value in self.module_values and n.value not in seen:
+                    seen.add(n.value)
+                    stack.append(self.module_values[n.value])
+                continue
+            stack.extend(reversed(list(nodes.children(n))))
+        return tuple(found)
+
+    def bound_function(self, func: cst.BaseExpression):
+        """(library, C function) when `func` names a library function bound to a Python name:
+        `destroy` (`destroy = lib.stack_destroy`, `SDL_Init = _bind(...)`) or `ffi.read_new`
+        (bound in module ffi); None otherwise."""
+        if isinstance(func, cst.Name):
+            return self.function_aliases.get(func.value)
+        if isinstance(func, cst.Attribute) and self.qualified_libraries:
+            found = self.qualified_libraries.get(self.absolute(self.qualname(func), self.module) or "")
+            if found is not None and found.function:
+                return dataclasses.replace(found, function=""), found.function
+        return None
+
     def loaded_by(self, call: cst.Call, name: str, depth: int = 0) -> Optional[LibraryObject]:
         """The library a call returns: a loader (`CDLL(path)`, an alias of one, `ffi.dlopen`,
         `getattr(ctypes.cdll, name)`), a loader function or method of this module, or None."""
@@ -178,13 +218,15 @@ class Facts:
             if loaded is not None and len(loaded) == 1 and 0 in loaded:  # `lib = load()`
                 return _renamed(loaded[0], name or loaded[0].name)
             if func.value in self.loader_aliases:  # `dll_loader = ctypes.CDLL; dll_loader(path)`
-                return LibraryObject(name or func.value, _string_literals(call), ctypes=True)
+                return LibraryObject(name or func.value, self.constants(call), ctypes=True, origin=_origin(call))
             if func.value == "getattr" and len(call.args) >= 2 and func.value not in self.imports:
                 qual = self.qualname(call.args[0].value)
                 if qual in loaders.library_attributes:  # `getattr(ctypes.cdll, name)`
-                    return LibraryObject(name or "getattr", _string_literals(call.args[1].value), ctypes=True)
+                    return LibraryObject(name or "getattr", self.constants(call.args[1].value), ctypes=True,
+                                         origin=_origin(call, 1))
         if self.resolve(func, loaders.library_calls) in loaders.library_calls:
-            return LibraryObject(name or (dotted(func) or "CDLL"), _string_literals(call), ctypes=True)
+            return LibraryObject(name or (dotted(func) or "CDLL"), self.constants(call), ctypes=True,
+                                 origin=_origin(call))
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = func.value
@@ -193,7 +235,7 @@ class Facts:
             if method in loaders.ffi_library_methods and (
                     self.is_ffi(receiver)
                     or (isinstance(receiver, cst.Name) and receiver.value not in self.imports)):
-                return LibraryObject(name or "lib", _string_literals(call))
+                return LibraryObject(name or "lib", self.constants(call), origin=_origin(call))
             if method in self.method_loaders and not (isinstance(receiver, cst.Name) and receiver.value in self.imports):
                 return _renamed(self.method_loaders[method], name or method)  # `rt = finder.load()`
         return None
@@ -216,7 +258,15 @@ _PARTIAL = frozenset({"functools.partial"})
 
 def _renamed(library: LibraryObject, name: str) -> LibraryObject:
     """The same library, known here by another name (`library = libraries[0]`)."""
-    return LibraryObject(name, library.paths, library.wrapped, library.ctypes, library.function)
+    return dataclasses.replace(library, name=name)
+
+
+def _origin(call: cst.Call, position: int = 0) -> str:
+    """What to call a library whose loader's argument has no constant: the argument."""
+    args = [a for a in call.args if a.keyword is None]
+    if len(args) <= position:
+        return dotted(call.func) or "library"
+    return dotted(args[position].value) or type(args[position].value).__name__
 
 
 def _compiled_module(module: str) -> bool:
@@ -224,23 +274,6 @@ def _compiled_module(module: str) -> bool:
     `_openssl`) or named after cffi (`_lib_cffi`). Their `lib` is a C library."""
     last = module.rsplit(".", 1)[-1]
     return last.startswith("_") or "cffi" in last
-
-
-def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
-    found: list[str] = []
-
-    def walk(n: cst.CSTNode) -> None:
-        if isinstance(n, cst.SimpleString):
-            value = n.evaluated_value
-            if isinstance(value, str):
-                found.append(value)
-        elif isinstance(n, cst.Name) and n.value == "None":
-            found.append("<process>")
-        for child in nodes.children(n):
-            walk(child)
-
-    walk(node)
-    return tuple(found)
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -345,6 +378,8 @@ class _Collector:
                 facts.custom_restypes.add(function)
         if isinstance(target, cst.Name):
             name = target.value
+            if len(self.stack) == 1:
+                facts.module_values[name] = value
             if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:
                 # `x = Cls(...)`: x holds an instance of Cls (resolved once classes are known).
                 self.stack[-1].instances[name] = value.func.value
@@ -424,14 +459,23 @@ class _Collector:
             binder = self.method_binders.get(func.attr.value)
         if binder is None:
             return None
-        library, index = binder
+        library, index, prefix = binder
         positional = [a for a in value.args if a.keyword is None and not a.star]
         if index >= len(positional):
             return None
         name = positional[index].value
         if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
-            return library, name.evaluated_value
+            return library, prefix + name.evaluated_value
         return None
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """`ffi('read_new', [], c_archive_p)` as a module statement: a binder whose result is
+        dropped registers the function under its Python name (`globals()[name] = f`)."""
+        if len(self.stack) == 1 and isinstance(node.value, cst.Call):
+            bound = self._bound_function(node.value)
+            name = node.value.args[0].value if node.value.args else None
+            if bound is not None and isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+                self.facts.function_aliases.setdefault(name.evaluated_value, bound)
 
     # --- visitors -------------------------------------------------------------------
 
@@ -606,16 +650,23 @@ class _Collector:
             self.facts.library_loaders[name] = found
 
     def _binder(self, value: cst.BaseExpression, scope: Scope):
-        """(library, parameter index) when `value` is `getattr(LIB, param)` (`self._lib` in a method)."""
+        """(library, parameter index, prefix) when `value` is `getattr(LIB, param)` or
+        `getattr(LIB, "prefix_" + param)` (LIB may be `self._lib` in a method)."""
         if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "getattr"
-                and len(value.args) >= 2 and isinstance(value.args[1].value, cst.Name)):
+                and len(value.args) >= 2):
+            return None
+        named, prefix = value.args[1].value, ""
+        if isinstance(named, cst.BinaryOperation) and isinstance(named.operator, cst.Add) \
+                and isinstance(named.left, cst.SimpleString) and isinstance(named.left.evaluated_value, str):
+            named, prefix = named.right, named.left.evaluated_value  # libarchive-c: 'archive_' + name
+        if not isinstance(named, cst.Name):
             return None
         library = self.facts.library_of(value.args[0].value)
-        param = value.args[1].value.value
+        param = named.value
         if library is None or param not in scope.params:
             return None
         index = scope.params.index(param) - (1 if scope.cls else 0)
-        return (library, index) if index >= 0 else None
+        return (library, index, prefix) if index >= 0 else None
 
     def visit_With(self, node: cst.With) -> None:
         # `with Cls(...) as x`: x is the instance (when __enter__ returns self, as usual).

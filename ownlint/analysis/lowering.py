@@ -130,6 +130,9 @@ class Lowerer:
     def _resolve(self, func: cst.BaseExpression) -> Callee:
         facts, contracts = self.facts, self.contracts
         text = dotted(func) or self.code_of(func)  # code generation only for unusual callees
+        if isinstance(func, cst.Attribute) and (bound := facts.bound_function(func)) is not None:
+            library, name = bound  # `ffi.read_new(...)`: a C function bound in module ffi
+            return Callee(text, contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)), True)
         if isinstance(func, cst.Attribute):
             library = facts.library_of(func.value)
             name = func.attr.value

@@ -106,8 +106,11 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         exports[CHAR_P + function] = ("", declaration)
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
+    # A compiled cffi module is not one of the project's: the module importing its `lib`
+    # (pygit2's `from ._libgit2 import ffi, lib as C`) is where the library comes from.
+    compiled = {library.name for library, node in facts.loads if isinstance(node, cst.ImportFrom)}
     for local, library in facts.libraries.items():
-        if local not in facts.imports:
+        if local not in facts.imports or local in compiled:
             exports.setdefault(local, ("", library))
     for function, found in facts.library_loaders.items():
         if len(found) == 1 and 0 in found and function not in facts.imports:  # `def load(): return CDLL(...)`
@@ -140,7 +143,8 @@ def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of) -> tuple
     and where that function's contract comes from (a pack, "inferred", or None)."""
     calls: dict = {}  # (library name, kind) -> {function: [call sites, contract source]}
     seen: dict = {}  # the same, -> the LibraryObject
-    sites = [(facts.library_of(receiver), function) for receiver, function, _node in facts.attribute_calls]
+    sites = [facts.bound_function(node.func) or (facts.library_of(receiver), function)
+             for receiver, function, node in facts.attribute_calls]
     sites += [facts.function_aliases[name] for name in facts.name_calls if name in facts.function_aliases]
     for library, function in sites:
         if library is None or library.function:

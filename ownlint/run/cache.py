@@ -250,7 +250,7 @@ def _encode_export(value) -> dict:
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
     return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes, value.function,
-                        value.loader]}
+                        value.loader, value.origin]}
 
 
 def _decode_export(d: dict):
@@ -265,9 +265,9 @@ def _decode_export(d: dict):
         name, family, releases, declared, path, span, takes = d["inferred"]
         return InferredContract(str(name), str(family), None if releases is None else int(releases), str(declared),
                                 str(path), _span(span), tuple(int(i) for i in takes))
-    name, paths, wrapped, is_ctypes, function, loader = d["library"]
+    name, paths, wrapped, is_ctypes, function, loader, origin = d["library"]
     return LibraryObject(str(name), tuple(str(p) for p in paths), frozenset(str(w) for w in wrapped), bool(is_ctypes),
-                         str(function), bool(loader))
+                         str(function), bool(loader), str(origin))
 
 
 def _spanlist(span: Span) -> list:
