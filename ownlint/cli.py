@@ -109,6 +109,8 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     settings = _settings(args, args.paths[0])
     contracts = packs.load_contracts(settings.packs)
     accepted = baseline.load(args.baseline) if args.baseline and not args.write_baseline else frozenset()
+    if args.write_baseline:
+        baseline.target(args.write_baseline)  # refused before the run, not after it
     meter = progress.Progress(stderr) if progress.wanted(stderr, args.quiet) else None
     store = None
     if not args.no_cache:
