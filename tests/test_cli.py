@@ -130,6 +130,47 @@ def test_select_and_ignore_flags(project):
     assert err == "ownlint: error: command line: `--select`: unknown rule code or prefix 'OWN999'\n"
 
 
+def test_an_empty_selection_is_a_usage_error(project):
+    for flag in ("--select", "--extend-select", "--ignore"):
+        for given in ("", ",", " , "):
+            code, out, err = run(flag, given, "buggy.py", cwd=project)
+            assert (code, out) == (2, "")
+            assert err == (f"ownlint: error: command line: `{flag}`: no rule code given (expected comma-separated "
+                           "codes or prefixes such as OWN101, OWN1 or ALL)\n")
+    assert run("rules", "--select", ",", cwd=project)[0] == 2
+
+
+def test_configuration_errors_name_file_line_and_key(project):
+    """Errors that used to surface as internal errors."""
+    cases = {
+        "pyproject.toml": ('tool = 1\n\n[project]\nname = "x"\n', 1, "tool", "must be a table"),
+        "tables.toml": ('[tool]\nownlint = "yes"\n', 2, "tool.ownlint", "must be a table"),
+        "exclude.toml": ('select = ["OWN1"]\nexclude = ["build", "!"]\n', 2, "exclude",
+                         "not a gitignore pattern: '!'"),
+        "extend.toml": ('extend-exclude = ["a\\\\"]\n', 1, "extend-exclude", "not a gitignore pattern: 'a\\\\'"),
+        "pfi.toml": ('[per-file-ignores]\n"tests/*" = ["OWN201"]\n"\\\\" = ["OWN201"]\n', 3,
+                     "per-file-ignores.\\", "not a gitignore pattern: '\\\\'"),
+        "deep.toml": ("select = []\n\nx = " + "[" * 600 + "]" * 600 + "\n", 3, "x",
+                      "invalid TOML: nested too deeply for Python's TOML reader"),
+        "deeptable.toml": ("[a]\nb = 1\nc = " + "{d = " * 600 + "1" + "}" * 600 + "\n", 3, "a.c",
+                           "invalid TOML: nested too deeply for Python's TOML reader"),
+    }
+    for name, (text, line, key, message) in cases.items():
+        folder = project / name.replace(".", "_")
+        folder.mkdir()
+        config = folder / ("pyproject.toml" if name.startswith("pyproject") or name == "tables.toml" else name)
+        config.write_text(text)
+        code, out, err = run("--config", str(config), "buggy.py", cwd=project)
+        assert (code, out, err) == (2, "", f"ownlint: error: {config}:{line}: `{key}`: {message}\n"), name
+    code, _, err = run("--extend-exclude", "build,!", "buggy.py", cwd=project)
+    assert (code, err) == (2, "ownlint: error: command line: `--extend-exclude`: not a gitignore pattern: '!'\n")
+
+
+def test_a_gitignore_line_that_is_not_a_pattern_is_skipped_as_git_does(project):
+    (project / ".gitignore").write_text("!\nbuggy.py\n\\\n")
+    assert run(".", cwd=project) == (0, "All checks passed (1 file checked).\n", "")
+
+
 def test_pyproject_configuration(project):
     (project / "pyproject.toml").write_text('[tool.ownlint]\nper-file-ignores = { "buggy.py" = ["OWN102"] }\n')
     assert run("buggy.py", cwd=project)[0] == 0

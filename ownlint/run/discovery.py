@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 
 import pathspec
 
-from .config import Settings
+from .config import Settings, pattern_problem
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,13 @@ def _gitignore(directory: str) -> Optional[pathspec.PathSpec]:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return pathspec.GitIgnoreSpec.from_lines(handle)
+            lines = list(handle)
     except OSError:
         return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # a line that is no pattern (`!`, a trailing backslash): git skips it, so does ownlint
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if not pattern_problem(line)])
 
 
 def _ignored(spec_stack, absolute: str, is_dir: bool) -> bool:
