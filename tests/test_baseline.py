@@ -137,3 +137,30 @@ def test_write_baseline_refuses_what_is_not_a_regular_file(project):
     code, _, err = run("--write-baseline", "missing/baseline.json", ".", cwd=project)
     assert (code, err) == (2, "ownlint: error: missing/baseline.json: `--write-baseline`: cannot write the "
                               "baseline: its directory does not exist\n")
+
+
+ODD_ENDS = "\x0c\x0b\x1c\x1d\x1e\x85\u2028\u2029"  # line ends to str.splitlines, not to Python
+
+
+def test_lines_are_numbered_as_python_numbers_them(project):
+    """Characters that str.splitlines() breaks at, inside a comment and a string, are no
+    line ends: the code frame shows the flagged line and the fingerprint hashes it."""
+    plain = (project / "buggy.py").read_text()
+    odd = plain.replace("import ctypes\n", f"import ctypes  # a{ODD_ENDS}b\nNAME = 'x{ODD_ENDS}y'\n", 1)
+    (project / "buggy.py").write_text(odd)
+    code, out, _ = run("buggy.py", cwd=project)
+    assert code == 1
+    assert out.splitlines()[:3] == [
+        "buggy.py:11:5: OWN102 `buf` is released again by `libc.free`; it was already released (line 10)",
+        "   |",
+        "11 |     libc.free(buf)",
+    ]
+    fingerprint = baselined(project)["findings"][0]["fingerprint"]
+    (project / "buggy.py").write_text(plain.replace("import ctypes\n", "import ctypes  # a\nNAME = 'xy'\n", 1))
+    assert baselined(project)["findings"][0]["fingerprint"] == fingerprint
+    (project / "buggy.py").write_text(odd)
+    baselined(project)
+    (project / "buggy.py").write_text(odd.replace(
+        "    libc.free(buf)\n    libc.free(buf)\n", "    libc.free(buf)\n    libc.free(buf); print(n)\n"))
+    code, out, _ = run("--baseline", "baseline.json", "buggy.py", cwd=project)
+    assert code == 1 and out.startswith("buggy.py:11:5: OWN102")

@@ -12,6 +12,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..contracts import inference
 from ..contracts.words import tokens
 from ..contracts.packs import Contracts
+from ..source import lines
 from ..types import CHAR_P, INFERRED, RESTYPE, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
 from . import cfg, classes, declarations, facts as facts_mod, flow, lowering
 
@@ -117,7 +118,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             found = external.get(facts.absolute(qual, name))
             if found is not None and local not in exports:
                 exports[local] = found
-    findings = inference.mark(_concrete(findings), inferred, path, text.splitlines() if inferred else [])
+    findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [])
     return _with_symbols(findings, facts.scopes, span_of), exports
 
 

@@ -15,6 +15,7 @@ import io
 import os
 import tokenize
 
+from ..source import lines as source_lines
 from ..types import Finding
 
 VERSION = "ownlint/v1"  # the SARIF partialFingerprints key; bump when the recipe changes
@@ -24,7 +25,7 @@ def normalised_line(source: str | None, line: int) -> str:
     """The code on `line` without comments, every run of whitespace one space."""
     if source is None:
         return ""
-    lines = source.splitlines()
+    lines = source_lines(source)
     if not 1 <= line <= len(lines):
         return ""
     text = lines[line - 1]

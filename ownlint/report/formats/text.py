@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ... import catalog
+from ...source import lines as source_lines
 from ...types import Finding, RunResult
 
 _RESET = "\x1b[0m"
@@ -22,7 +23,7 @@ class _Paint:
 
 
 def _frame(finding: Finding, source: str, paint: _Paint) -> list[str]:
-    lines = source.splitlines()
+    lines = source_lines(source)
     span = finding.span
     if not 1 <= span.line <= len(lines):
         return []
