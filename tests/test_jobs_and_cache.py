@@ -318,3 +318,19 @@ def test_a_full_disk_leaves_no_temporary_files(tree):
     assert (done.returncode, done.stdout, done.stderr) == lint(tree, "--no-cache")
     left = sorted(p.name for p in (tree / ".ownlint_cache").rglob("*") if p.is_file())
     assert left == [".gitignore"]
+
+
+def test_every_input_of_the_analysis_is_part_of_the_key(tmp_path):
+    """Each field of a Job decides the file's result (but `debug`, which only words an
+    internal error, never cached): changing any one gives another cache entry."""
+    import dataclasses
+
+    store = cache.Cache(str(tmp_path), ())
+    job = engine.Job("a.py", b"import ctypes\n", frozenset({"OWN101"}), "a.py", False, "pkg.a", None)
+    other = {"display": "b.py", "raw": b"import cffi\n", "enabled": frozenset({"OWN102"}), "path_key": "b.py",
+             "module": "pkg.b", "external": {"pkg.c.make": ("c.py", "restype:")}}
+    key = store.key(engine._inputs(job))
+    assert set(other) == {f.name for f in dataclasses.fields(engine.Job)} - {"debug"}
+    for name, value in other.items():
+        assert store.key(engine._inputs(dataclasses.replace(job, **{name: value}))) != key, name
+    assert store.key(engine._inputs(dataclasses.replace(job, debug=True))) == key

@@ -1,7 +1,8 @@
 """The result cache: what linting one file produced, keyed by everything that decides it.
 
-A key hashes the file's bytes, the path it is shown and fingerprinted under, the codes
-enabled for it, the content of every active pack, and ownlint itself (its version and
+A key hashes every input of the file's analysis (engine.Job: its bytes, the path it is
+shown and fingerprinted under, its dotted module name, the codes enabled for it, the
+other modules' exports it uses), the content of every active pack, and ownlint itself (its version and
 the content of its own modules, so a development checkout never reads stale results).
 Entries are JSON files written atomically (a temporary file, then `os.replace`), so
 concurrent runs are safe: each sees a whole entry or none; a write that fails (a full
@@ -72,12 +73,12 @@ class Cache:
         self.context = digest.hexdigest()
         self.ready = False
 
-    def key(self, raw: bytes, display: str, path_key: str, enabled: frozenset[str], depends: str = "") -> str:
-        """`depends`: a digest of the other modules' summaries the file was analysed with."""
+    def key(self, parts) -> str:
+        """The entry of a file whose result is decided by `parts` (bytes each: engine.py
+        lists every input of the analysis) besides the packs and ownlint itself."""
         digest = hashlib.sha256(self.context.encode())
-        for part in (display, path_key, ",".join(sorted(enabled)), depends):
-            digest.update(b"\0" + part.encode())
-        digest.update(b"\0" + raw)
+        for part in parts:
+            digest.update(b"\0%d\0" % len(part) + part)
         return digest.hexdigest()
 
     def scans(self) -> "Scans":
