@@ -17,6 +17,7 @@ from typing import Optional, Sequence, TextIO
 from . import __version__, catalog
 from .contracts import packs
 from .report import baseline, formats as reporters, ruledocs
+from .report.formats.text import display_path
 from .run import cache, config, engine, parallel, progress
 from .types import ConfigError
 
@@ -122,7 +123,7 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if meter is not None:
             meter.finish()
     for error in result.errors:
-        stderr.write(f"ownlint: {error.path}: {error.message}\n")
+        stderr.write(f"ownlint: {display_path(error.path)}: {error.message}\n")
     if args.write_baseline:
         written = baseline.write(args.write_baseline, result.findings)
         if not args.quiet:

@@ -31,6 +31,59 @@ def test_text_output_is_exact(project):
     )
 
 
+def test_text_output_quotes_file_names_that_could_be_misread(project):
+    """A name with a control character, a quote, a backslash or a colon is printed as a
+    double-quoted string with backslash escapes, so that every record is one line and
+    `name:line:col:` can only be read one way; other names are printed as they are."""
+    names = {
+        "odd\nname.py": '"odd\\nname.py"',
+        "colon:12:3: OWN999 fake.py": '"colon:12:3: OWN999 fake.py"',
+        'say "hi".py': '"say \\"hi\\".py"',
+        "back\\slash.py": '"back\\\\slash.py"',
+        "tab\tand\x1b[31mred.py": '"tab\\tand\\x1b[31mred.py"',
+        "line\u2028sep.py": '"line\\u2028sep.py"',
+        os.fsdecode(b"caf\xe9.py"): '"caf\\xe9.py"',
+        "café 漢字.py": "café 漢字.py",
+    }
+    (project / "buggy.py").unlink()
+    for name, shown in names.items():
+        folder = project / "quoted"
+        folder.mkdir()
+        (folder / name).write_text(BUGGY)
+        code, out, err = run("--no-cache", name, cwd=folder)
+        assert (code, err) == (1, "")
+        lines = out.splitlines()
+        assert lines[0] == f"{shown}:10:5: OWN102 `buf` is released again by `libc.free`; it was already released (line 9)"
+        assert lines[5:7] == [f"  = {shown}:9:5: released here", f"  = {shown}:8:11: acquired here by `libc.malloc`"]
+        assert len(lines) == 10
+        (folder / name).unlink()
+        (folder / name).symlink_to("nowhere")
+        code, out, err = run("--no-cache", name, cwd=folder)
+        assert (code, err) == (2, f"ownlint: {shown}: broken symbolic link (its target does not exist)\n")
+        (folder / name).unlink()
+        folder.rmdir()
+    (project / os.fsdecode(b"caf\xe9.py")).write_text(BUGGY)  # a name that is not UTF-8: every format copes
+    for format in ("json", "sarif", "github", "gitlab"):
+        assert run("--format", format, ".", cwd=project)[::2] == (1, ""), format
+
+
+def test_the_caret_is_placed_by_terminal_columns(project):
+    """East Asian wide characters and emoji take two columns, combining marks none."""
+    (project / "buggy.py").write_text(BUGGY.replace("    libc.free(buf)\n    libc.free(buf)\n",
+                                                    "    libc.free(buf)\n    t = '漢字😀e\u0301'; libc.free(buf)\n"))
+    code, out, _ = run("buggy.py", cwd=project)
+    assert code == 1
+    assert out.splitlines()[:4] == [
+        "buggy.py:10:18: OWN102 `buf` is released again by `libc.free`; it was already released (line 9)",
+        "   |",
+        "10 |     t = '漢字😀e\u0301'; libc.free(buf)",
+        "   | " + " " * (9 + 2 * 3 + 1 + 3) + "^" * 14 + " double-release",
+    ]
+    (project / "buggy.py").write_text(BUGGY.replace("libc.free(buf)\n\n", "libc.free(buf)\n").replace(
+        "    libc.free(buf)\n    libc.free(buf)\n", "    libc.free(buf)\n    libc.free(buf  # 漢字\n    )\n"))
+    assert run("buggy.py", cwd=project)[1].splitlines()[3] == "   |     " + "^" * (17 + 2 * 2) + " double-release"
+
+
 def test_json_output_is_exact(project):
     code, out, _ = run("--format", "json", ".", cwd=project)
     assert code == 1

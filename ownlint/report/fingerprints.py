@@ -55,6 +55,7 @@ def assign(findings: list[Finding], source: str | None, path_key: str) -> list[F
         key = (finding.code, path_key, finding.symbol, normalised_line(source, finding.span.line))
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()[:32]
+        # surrogateescape: a file name that is not valid UTF-8 keeps its bytes
+        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         out.append(dataclasses.replace(finding, fingerprint=digest))
     return out

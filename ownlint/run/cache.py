@@ -67,9 +67,9 @@ class Cache:
         for path in pack_paths:
             try:
                 with open(path, "rb") as handle:
-                    digest.update(path.encode() + b"\0" + handle.read())
+                    digest.update(os.fsencode(path) + b"\0" + handle.read())
             except OSError:
-                digest.update(path.encode() + b"\0<unreadable>")
+                digest.update(os.fsencode(path) + b"\0<unreadable>")
         self.context = digest.hexdigest()
         self.ready = False
 

@@ -84,7 +84,7 @@ def _inputs(job: Job) -> list[bytes]:
             value = _digest(value)
         elif name == "enabled":
             value = ",".join(sorted(value))
-        parts.append(value if isinstance(value, bytes) else f"{name}={value}".encode())
+        parts.append(value if isinstance(value, bytes) else f"{name}={value}".encode("utf-8", "surrogateescape"))
     return parts
 
 
@@ -244,7 +244,7 @@ class _Plan:
     def takes_for(self, root: str, module: str) -> str:
         """The scan-index question "takes anything from this table" for one file: the
         answer also depends on where the file is and what it is called."""
-        place = hashlib.sha256(f"{root}\0{module}".encode()).hexdigest()[:16]
+        place = hashlib.sha256(f"{root}\0{module}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
         return f"{self.takes}:{place}"
 
 
@@ -310,7 +310,8 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
     takes = "takes:" + hashlib.sha256("\n".join(sorted(
         f"{root}\0{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
         for (root, qual), (origin, value) in table.items()) + sorted(
-        f"{module}\0{chr(0).join(sorted(folders))}" for module, folders in where.items())).encode()).hexdigest()[:16]
+        f"{module}\0{chr(0).join(sorted(folders))}" for module, folders in where.items())
+    ).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes, words, inferred, where, home)
 
 
@@ -397,7 +398,7 @@ def _digest(external: Optional[dict]) -> str:
     if not external:
         return ""
     text = "\n".join(f"{qual}\0{origin}\0{canonical(value)}" for qual, (origin, value) in sorted(external.items()))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()  # paths may not be UTF-8
 
 
 def _exports(outcomes: list, items: list, modules: dict) -> dict:
@@ -410,11 +411,14 @@ def _exports(outcomes: list, items: list, modules: dict) -> dict:
         root, module = modules[index]
         if module.endswith(".__init__"):
             module = module[: -len(".__init__")]
+        importable = all(part.isidentifier() for part in module.split("."))  # not `my-script.py`
         for name, (origin, summary) in outcome.exports.items():
             if name.startswith(GLOBAL_KEYS):  # project-wide, not imported
                 key = ("", name)
-            else:
+            elif importable:
                 key = (root, f"{module}.{name}")
+            else:
+                continue
             table[key] = (origin or items[index].path, summary)
     return table
 
