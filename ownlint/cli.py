@@ -17,6 +17,7 @@ from typing import Optional, Sequence, TextIO
 from . import __version__, catalog
 from .contracts import packs
 from .report import baseline, formats as reporters, libraries as report_libraries, ruledocs
+from .report.formats.text import display_path
 from .run import cache, config, engine, parallel, progress
 from .types import ConfigError
 
@@ -110,6 +111,8 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     settings = _settings(args, args.paths[0])
     contracts = packs.load_contracts(settings.packs)
     accepted = baseline.load(args.baseline) if args.baseline and not args.write_baseline else frozenset()
+    if args.write_baseline:
+        baseline.target(args.write_baseline)  # refused before the run, not after it
     meter = progress.Progress(stderr) if progress.wanted(stderr, args.quiet) else None
     store = None
     if not args.no_cache:
@@ -121,7 +124,7 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if meter is not None:
             meter.finish()
     for error in result.errors:
-        stderr.write(f"ownlint: {error.path}: {error.message}\n")
+        stderr.write(f"ownlint: {display_path(error.path)}: {error.message}\n")
     if args.write_baseline:
         written = baseline.write(args.write_baseline, result.findings)
         if not args.quiet:

@@ -12,15 +12,18 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..contracts import inference
 from ..contracts.words import tokens
 from ..contracts.packs import Contracts, matches_library, recognises
-from ..types import CHAR_P, FFIATTR, INFERRED, LIBATTR, RESTYPE, LibraryObject, LibraryUse, ReceiverKind, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
-from . import cfg, classes, declarations, facts as facts_mod, flow, lowering
+from ..source import lines
+from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
+                     ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
+from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering
 
 ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
 
 
 def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
                     external: dict, text: str) -> tuple[list[Finding], dict, tuple]:
-    positions = _Positions(module)
+    renamed = identifiers.normalise(module, text)  # names as Python reads them, before anything reads one
+    positions = _Positions(module, renamed)
 
     def code_of(node: cst.CSTNode) -> str:
         return module.code_for_node(node)
@@ -134,7 +137,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             found = external.get(facts.absolute(qual, name))
             if found is not None and local not in exports:
                 exports[local] = found
-    findings = inference.mark(_concrete(findings), inferred, path, text.splitlines() if inferred else [])
+    findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [])
     return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of)
 
 
@@ -286,13 +289,15 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts, imported: set = 
 class _Positions:
     """libcst positions, computed for the whole module the first time one is asked for."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, renamed: identifiers.Renamed) -> None:
         self.module = module
+        self.renamed = renamed  # positions are those of the text as written
         self.table = None
 
     def span(self, node: cst.CSTNode, end: bool = False) -> Span:
         if self.table is None:
-            self.table = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+            with identifiers.as_written(self.renamed):
+                self.table = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         where = self.table.get(node)
         if where is None:  # a node ownlint made itself
             return Span(1, 0, 1, 0)

@@ -25,7 +25,8 @@ ROOT = "%SRCROOT%"
 def _artifact(path: str) -> dict:
     if os.path.isabs(path):
         return {"uri": pathlib.Path(path).as_uri()}
-    return {"uri": urllib.parse.quote(path.replace(os.sep, "/")), "uriBaseId": ROOT}
+    # Percent-encoded bytes: a name that is not valid UTF-8 keeps them (os.fsencode).
+    return {"uri": urllib.parse.quote(os.fsencode(path.replace(os.sep, "/"))), "uriBaseId": ROOT}
 
 
 def _region(span: Span) -> dict:
