@@ -56,6 +56,7 @@ class Facts:
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    computed_restypes: bool = False  # a restype set on a function whose name is computed: OWN501 cannot tell
     callback_argtypes: dict = field(default_factory=dict)  # function -> {position: callback type} of its argtypes
     named_calls: list = field(default_factory=list)  # (receiver name, function, call node) of `x.f(...)`
     other_restypes: list = field(default_factory=list)  # (function, value) of `X.f.restype = T`, X no library
@@ -304,6 +305,7 @@ class _Collector:
         self.copying_classes: set = set()  # classes that do, themselves or through a base of the module
         self.bases: dict = {}  # class -> the names of its bases
         self.loaded_here: set = set()  # `lib`, `self.lib`: names this module binds to a library it loads
+        self.loops: list = []  # (names a `for` binds, what it iterates), innermost last
         self.method_binders: dict = {}  # method -> (library, parameter index without self) of `return getattr(self._lib, name)`
 
     def enter(self, node: cst.CSTNode) -> None:
@@ -348,8 +350,65 @@ class _Collector:
             return self.facts.resolve(expr.func, self.loaders.ffi_calls) in self.loaders.ffi_calls
         return False
 
+    def _declared_through(self, target: cst.BaseExpression) -> None:
+        """`getattr(lib, name).restype = T`, `f.restype = T` with `f = getattr(lib, name)`:
+        the names the table or the helper's calls give are declared; a name ownlint cannot
+        compute makes OWN501 silent for the module rather than guess."""
+        if isinstance(target, cst.Name) and self.stack:
+            target = self.stack[-1].bound.get(target.value, target)
+        if not (isinstance(target, cst.Call) and isinstance(target.func, cst.Name) and target.func.value == "getattr"
+                and len(target.args) >= 2):
+            return
+        named = target.args[1].value
+        if isinstance(named, cst.SimpleString) and isinstance(named.evaluated_value, str):
+            self.facts.declared_restypes.add(named.evaluated_value)
+        elif isinstance(named, cst.Name) and (table := self._loop_table(named.value)) is not None:
+            self.facts.declared_restypes.update(table)  # `for name, res, args in PROTOTYPES:`
+        elif not (isinstance(named, cst.Name) and self.stack and named.value in self.stack[-1].params):
+            self.facts.computed_restypes = True  # (a helper's parameter: its calls name the functions)
+
+    def _loop_table(self, name: str):
+        """The first string of each element of the literal table a `for` binds `name` from."""
+        for targets, iterated in reversed(self.loops):
+            if name not in targets:
+                continue
+            if isinstance(iterated, cst.Name):
+                iterated = self.facts.module_values.get(iterated.value, iterated)
+            if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute) \
+                    and iterated.func.attr.value == "items":
+                iterated = iterated.func.value
+                if isinstance(iterated, cst.Name):
+                    iterated = self.facts.module_values.get(iterated.value, iterated)
+            if isinstance(iterated, cst.Dict):
+                elements = [e.key for e in iterated.elements if isinstance(e, cst.DictElement)]
+            elif isinstance(iterated, (cst.List, cst.Tuple, cst.Set)):
+                elements = [e.value for e in iterated.elements]
+            else:
+                return None
+            found = self.constants_first(elements)
+            return found if len(found) == len(elements) else None
+        return None
+
+    @staticmethod
+    def constants_first(elements) -> list:
+        found = []
+        for element in elements:
+            if isinstance(element, (cst.Tuple, cst.List)) and element.elements:
+                element = element.elements[0].value
+            if isinstance(element, cst.SimpleString) and isinstance(element.evaluated_value, str):
+                found.append(element.evaluated_value)
+        return found
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops.append((_names_under(node.target), node.iter))
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.loops.pop()
+
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         facts = self.facts
+        if isinstance(target, cst.Attribute) and target.attr.value == "restype":
+            self._declared_through(target.value)
         self._finalizer(target, value)
         if isinstance(target, cst.Attribute) and target.attr.value == "errcheck" and isinstance(target.value, cst.Attribute):
             facts.errchecks.add(target.value.attr.value)
@@ -465,6 +524,7 @@ class _Collector:
             return None
         name = positional[index].value
         if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+            self.facts.declared_restypes.add(prefix + name.evaluated_value)  # the helper declares it
             return library, prefix + name.evaluated_value
         return None
 
@@ -734,6 +794,9 @@ class _Collector:
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name) and func.value == "setattr" and len(node.args) >= 2 \
+                and isinstance(node.args[1].value, cst.SimpleString) and node.args[1].value.evaluated_value == "restype":
+            self._declared_through(node.args[0].value)  # `setattr(getattr(lib, name), "restype", T)`
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args and self.class_names \
                 and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == "self":
             self.copying.add(self.class_names[-1])
