@@ -727,6 +727,15 @@ class Lowerer:
             positive = True
         elif isinstance(op, (cst.IsNot, cst.NotEqual)):
             positive = False
+        elif type(op) in _ORDER:  # `rc < 0`, `n >= 1`: a status test
+            if isinstance(left, cst.NamedExpr):
+                left = left.target
+            key = self.key_of_node.get(id(left)) or self.key(left)
+            const = _constant(right)
+            if key is None or not isinstance(const, int) or isinstance(const, bool):
+                return []
+            test = _ORDER[type(op)]
+            return [E.Assume(key, test if truth else _NEGATED[test], const)]
         else:
             return []
         if self._is_null(left) and not self._is_null(right):
@@ -750,6 +759,10 @@ class Lowerer:
         if isinstance(expr, cst.Integer) and expr.value == "0":
             return True
         return isinstance(expr, cst.Attribute) and expr.attr.value == "NULL" and self.facts.is_ffi(expr.value)
+
+
+_ORDER = {cst.LessThan: "lt", cst.LessThanEqual: "le", cst.GreaterThan: "gt", cst.GreaterThanEqual: "ge"}
+_NEGATED = {"lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:

@@ -124,6 +124,26 @@ def _index(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> int:
     return value
 
 
+_COMPARISON = re.compile(r"^\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*$")
+
+
+def _success(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> tuple:
+    """`success = [0]`, `["SQLITE_OK"]`, `">= 0"`, `["> 0", -2]`: values, names and comparisons."""
+    items = value if isinstance(value, list) else [value]
+    out: list = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise doc.error('must be integers, constant names or comparisons such as ">= 0"', *keys)
+        match = _COMPARISON.match(item) if isinstance(item, str) else None
+        if match:
+            out.append((match.group(1), int(match.group(2))))
+        elif isinstance(item, str) and (not item.isidentifier() or not isinstance(value, list)):
+            raise doc.error(f"{item!r} is neither a constant name nor a comparison such as \">= 0\"", *keys)
+        else:
+            out.append(item)
+    return tuple(out)
+
+
 def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: Any) -> Contract:
     where = ("functions", name)
     _expect(doc, table, dict, *where)
@@ -147,11 +167,7 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         if key in table:
             fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
-        values = _expect(doc, table["success"], list, *where, "success")
-        for item in values:
-            if not isinstance(item, (int, str)) or isinstance(item, bool):
-                raise doc.error("must list integers or constant names", *where, "success")
-        fields["success"] = tuple(values)
+        fields["success"] = _success(doc, table["success"], *where, "success")
     for key in _INDEX_KEYS:
         if key in table:
             fields[key] = _index(doc, table[key], *where, key)
