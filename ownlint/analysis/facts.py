@@ -60,7 +60,7 @@ class Facts:
     callback_argtypes: dict = field(default_factory=dict)  # function -> {position: callback type} of its argtypes
     named_calls: list = field(default_factory=list)  # (receiver name, function, call node) of `x.f(...)`
     other_restypes: list = field(default_factory=list)  # (function, value) of `X.f.restype = T`, X no library
-    errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
+    errchecks: dict = field(default_factory=dict)  # function -> the module function given as its errcheck ("" if other)
     library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
     partials: dict = field(default_factory=dict)  # name -> module function of `name = functools.partial(f)`
     library_loaders: dict = field(default_factory=dict)  # function -> the libraries it returns (a tuple)
@@ -411,7 +411,7 @@ class _Collector:
             self._declared_through(target.value)
         self._finalizer(target, value)
         if isinstance(target, cst.Attribute) and target.attr.value == "errcheck" and isinstance(target.value, cst.Attribute):
-            facts.errchecks.add(target.value.attr.value)
+            facts.errchecks[target.value.attr.value] = value.value if isinstance(value, cst.Name) else ""
         if isinstance(target, cst.Attribute) and target.attr.value == "argtypes" and isinstance(target.value, cst.Attribute) \
                 and isinstance(value, (cst.List, cst.Tuple)):
             # `lib.f.argtypes = [c_void_p, CALLBACK]`: a Python function passed there is

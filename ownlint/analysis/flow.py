@@ -530,7 +530,8 @@ class Interpreter:
                 site = self._site(vid)
                 self._report(
                     "OWN204", ev.span,
-                    f"the result of `{site.call}` is discarded, but the caller owns it and must release it",
+                    f"the result of `{site.call}` is {ev.because or 'discarded'}, "
+                    "but the caller owns it and must release it",
                 )
                 store.vals.pop(vid, None)
         store.env.pop(ev.key, None)

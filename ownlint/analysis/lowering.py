@@ -417,6 +417,9 @@ class Lowerer:
         state = _ACQUIRED_STATE.get(returns)
         if state is None:
             return None
+        checked = self._errcheck(callee, contract, state, span)
+        if checked != "":
+            return checked
         if state is State.OWNED and contract.may_fail is MayFail.NULL and contract.name not in self.facts.errchecks:
             state = State.MAYBE  # (an `errcheck` raises on the failure instead of returning NULL)
         target = self._temp()
@@ -428,6 +431,25 @@ class Lowerer:
             )
         )
         return target
+
+    def _errcheck(self, callee: Callee, contract: Contract, state: State, span: Span):
+        """What an `errcheck` of this module does with an owned result, from its summary
+        (it receives the result as its first argument): frees it (the call returns what it
+        made of it: untracked, None), hands it back (owned, never NULL: ""), or converts it
+        and drops the pointer (every call leaks: the result is acquired and thrown away
+        here, None). "" when there is no errcheck to follow."""
+        function = self.facts.errchecks.get(contract.name)
+        summary = self.summaries.get(("", function)) if function else None
+        if summary is None or state is not State.OWNED or not summary.params:
+            return ""
+        if any(index == 0 for index, *_ in summary.param_releases):
+            return None  # `s = string_at(p); free(p); return s`
+        if 0 in summary.param_escapes or summary.returns:
+            return ""  # `if not p: raise ...; return p`
+        target = self._temp()
+        self.out.append(E.Acquire(target, span, State.OWNED, contract.family, callee.text))
+        self.out.append(E.Discard(target, span, f"converted by its errcheck `{function}`, which drops the pointer"))
+        return None
 
     def _out_parameters(self, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
         """Each out-parameter acquires its value; one status (the result) says whether all did."""
