@@ -369,8 +369,8 @@ class Interpreter:
         store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
         self._unbind(store, ev.target, "rebind", ev.site)
         store.env[ev.target] = frozenset({vid})
-        if ev.status:
-            store.status[ev.status] = frozenset({(vid, ev.success)})
+        if ev.status:  # (several out-parameters of one call share its status)
+            store.status[ev.status] = store.status.get(ev.status, frozenset()) | {(vid, ev.success)}
 
     def _use(self, store: Store, ev: E.Use) -> None:
         if self.reporting and _self_attr(ev.key):

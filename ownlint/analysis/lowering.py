@@ -465,9 +465,11 @@ class Lowerer:
         status = self._temp()
         may_fail = contract.may_fail is MayFail.STATUS
         for position, target in targets:
+            # Each value its own acquisition site: the call, or with several, each argument.
+            site = span if len(contract.out) == 1 else self.span_of(args[contract.out[position]].value)
             self.out.append(
                 E.Acquire(
-                    target, span, State.MAYBE if may_fail else State.OWNED,
+                    target, site, State.MAYBE if may_fail else State.OWNED,
                     contract.family_of_out(position), callee.text,
                     status=status if may_fail else None, success=contract.success,
                 )
