@@ -467,13 +467,20 @@ class Lowerer:
         for position, target in targets:
             # Each value its own acquisition site: the call, or with several, each argument.
             site = span if len(contract.out) == 1 else self.span_of(args[contract.out[position]].value)
+            root = target.split(".")[0].split("[")[0]
+            # Filled into an attribute, a global or the caller's object (a parameter): stored
+            # there as by an assignment, not left to this function to release.
+            stored = "." in target or root in self.scope.params or self._escapes(root)
+            into = self._temp() if stored else target
             self.out.append(
                 E.Acquire(
-                    target, site, State.MAYBE if may_fail else State.OWNED,
+                    into, site, State.MAYBE if may_fail else State.OWNED,
                     contract.family_of_out(position), callee.text,
                     status=status if may_fail else None, success=contract.success,
                 )
             )
+            if stored:
+                self.out.append(E.Bind(target, into, site, escapes=True))
         return status
 
     def _out_target(self, expr: cst.BaseExpression) -> Optional[str]:

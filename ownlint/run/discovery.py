@@ -151,6 +151,13 @@ def _kind(path: str) -> tuple[str, str]:
     return "other", "not a regular file (a named pipe, socket or device); skipped"
 
 
+def _namespace_subpackage(folder: str) -> bool:
+    """A folder with no `__init__.py` inside a regular package (PEP 420: weasyprint's
+    `text/`) is still a subpackage: `from ..text.ffi import x` reaches into it."""
+    parent, package = os.path.split(folder)
+    return package.isidentifier() and os.path.isfile(os.path.join(parent, "__init__.py"))
+
+
 def module_location(path: str) -> tuple[str, str]:
     """Where a file is imported from and as what: the folder above its packages
     (`__init__.py`), which Python must have on its path, and its dotted module name.
@@ -158,7 +165,7 @@ def module_location(path: str) -> tuple[str, str]:
     `wand.__init__`; a file outside any package is imported from its own folder."""
     folder, name = os.path.split(os.path.abspath(path))
     parts = [name[:-3] if name.endswith(".py") else name]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
+    while os.path.isfile(os.path.join(folder, "__init__.py")) or _namespace_subpackage(folder):
         parent, package = os.path.split(folder)
         if not package:
             break
