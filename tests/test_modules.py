@@ -91,15 +91,15 @@ def test_the_project_root_comes_before_other_folders(tmp_path):
 
 def test_the_dotted_module_name_is_part_of_the_cache_key(tmp_path):
     """`from ..core import make` means something only inside a package: adding
-    `pkg/sub/__init__.py` makes `mod.py` `pkg.sub.mod`, and its leak appears."""
+    `pkg/__init__.py` makes `mod.py` `pkg.sub.mod` (`sub/` is then a namespace
+    subpackage, PEP 420), and its leak appears."""
     write(tmp_path, {
-        "pkg/__init__.py": "",
         "pkg/core.py": WRAPPER,
         "pkg/sub/mod.py": CALLER.replace("from helpers import", "from ..core import"),
     })
     assert findings(tmp_path, ".") == (0, [])
-    (tmp_path / "pkg" / "sub" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "__init__.py").write_text("")
     assert findings(tmp_path, ".") == (1, [("pkg/sub/mod.py", 5, "OWN201")])
     assert findings(tmp_path, "--no-cache", ".") == (1, [("pkg/sub/mod.py", 5, "OWN201")])
-    (tmp_path / "pkg" / "sub" / "__init__.py").unlink()
+    (tmp_path / "pkg" / "__init__.py").unlink()
     assert findings(tmp_path, ".") == (0, [])
