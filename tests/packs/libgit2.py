@@ -108,7 +108,7 @@ def open_and_free(path):
 
 def failed_open_owns_nothing(path):
     crepo = ffi.new("git_repository **")
-    if C.git_repository_open(crepo, path) != 0:
+    if C.git_repository_open(crepo, path) < 0:
         return None
     repo = crepo[0]
     C.git_repository_free(repo)
@@ -144,7 +144,8 @@ class Remote:
 
 
 def config_iteration(cfg):
-    # git_config_next's entries belong to the iterator: they are not freed one by one.
+    # git_config_next's entries belong to the iterator: they are not freed one by one
+    # (neither the iterator nor its entries are described: see the pack).
     citer = ffi.new("git_config_iterator **")
     check_error(C.git_config_iterator_new(citer, cfg))
     centry = ffi.new("git_config_entry **")
