@@ -301,6 +301,12 @@ class LibraryObject:
     function: str = ""
     loader: bool = False  # not the library but a function that returns it (`def load(): return CDLL(...)`)
     origin: str = ""  # the loader's argument, when it has no constant (`LoadLibrary(libarchive_path)`)
+    binds: tuple = ()  # not the library but a helper binding its functions: (name's parameter, prefix)
+
+    @property
+    def is_library(self) -> bool:
+        """Not one of its functions, a loader or a binder (exported in its place)."""
+        return not (self.function or self.loader or self.binds)
 
     @property
     def label(self) -> str:

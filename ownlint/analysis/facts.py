@@ -148,7 +148,7 @@ class Facts:
                 if owner in self.loaders.library_attributes:  # `ctypes.windll.gdi32`, `ctypes.cdll.libc`
                     return LibraryObject(dotted(expr) or attr, (attr,), ctypes=True)
                 found = self.qualified_libraries.get(self.absolute(qual, self.module))
-                if found is not None:  # `core.rt`, where module core loads `rt`
+                if found is not None and found.is_library:  # `core.rt`, where module core loads `rt`
                     return found
                 module = self.absolute(owner, self.module) or owner
                 if attr in self.loaders.imported_library_names and _compiled_module(module):
@@ -216,8 +216,8 @@ class Facts:
         func, loaders = call.func, self.loaders
         if isinstance(func, cst.Name):
             loaded = self.library_loaders.get(func.value)
-            if loaded is not None and len(loaded) == 1 and 0 in loaded:  # `lib = load()`
-                return _renamed(loaded[0], name or loaded[0].name)
+            if loaded is not None and len(loaded) == 1 and 0 in loaded:  # `lib = load()`, `load_library("X11")`
+                return self._from_loader(loaded[0], call, name)
             if func.value in self.loader_aliases:  # `dll_loader = ctypes.CDLL; dll_loader(path)`
                 return LibraryObject(name or func.value, self.constants(call), ctypes=True, origin=_origin(call))
             if func.value == "getattr" and len(call.args) >= 2 and func.value not in self.imports:
@@ -238,8 +238,19 @@ class Facts:
                     or (isinstance(receiver, cst.Name) and receiver.value not in self.imports)):
                 return LibraryObject(name or "lib", self.constants(call), origin=_origin(call))
             if method in self.method_loaders and not (isinstance(receiver, cst.Name) and receiver.value in self.imports):
-                return _renamed(self.method_loaders[method], name or method)  # `rt = finder.load()`
+                return self._from_loader(self.method_loaders[method], call, name)  # `rt = finder.load()`
+            found = self.qualified_libraries.get(self.absolute(self.qualname(func), self.module) or "")
+            if found is not None and found.loader:  # `pyglet.lib.load_library("X11")`
+                return self._from_loader(dataclasses.replace(found, loader=False), call, name)
         return None
+
+    def _from_loader(self, library: LibraryObject, call: cst.Call, name: str) -> LibraryObject:
+        """What a loader function returns, named by the constants of this call when it has
+        any (`load_library("X11")`), else by what the loader itself loads."""
+        constants = self.constants(call)
+        if constants:
+            library = dataclasses.replace(library, paths=constants, origin="")
+        return _renamed(library, name or library.name)
 
     def is_ffi(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Name):
@@ -462,6 +473,10 @@ class _Collector:
                 facts.function_aliases[name] = bound  # `SDL_Init = _bind("SDL_Init", ...)`
             elif isinstance(value, cst.Attribute) and value.attr.value in self.method_binders:
                 facts.binders[name] = self.method_binders[value.attr.value]  # `_bind = dll.bind_function`
+            elif isinstance(value, cst.Attribute) and value.attr.value in facts.method_loaders and len(self.stack) == 1:
+                facts.library_loaders[name] = {0: facts.method_loaders[value.attr.value]}  # `load_library = loader.load_library`
+            elif isinstance(value, cst.Name) and value.value in facts.binders:
+                facts.binders[name] = facts.binders[value.value]  # `_link_function = link_GL`
             elif (foreign := self._foreign_function(value)) is not None:
                 facts.function_aliases[name] = foreign
             elif (partial := self._partial(value)) is not None:
@@ -588,7 +603,10 @@ class _Collector:
         return isinstance(receiver, cst.Call) or (isinstance(receiver, cst.Attribute) and self.facts.qualname(receiver) is not None)
 
     def _imported_library(self, local: str, library: LibraryObject) -> None:
-        if library.loader:  # `from .loader import load`: `lib = load()` is the library
+        if library.binds:  # `from .dll import _bind`: a helper that binds C functions by name
+            index, prefix = library.binds
+            self.facts.binders[local] = (dataclasses.replace(library, binds=()), index, prefix)
+        elif library.loader:  # `from .loader import load`: `lib = load()` is the library
             self.facts.library_loaders[local] = {0: dataclasses.replace(library, loader=False)}
         elif library.function:  # a C function bound to a Python name in that module
             self.facts.function_aliases[local] = (dataclasses.replace(library, function=""), library.function)

@@ -118,6 +118,9 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for function, found in facts.library_loaders.items():
         if len(found) == 1 and 0 in found and function not in facts.imports:  # `def load(): return CDLL(...)`
             exports.setdefault(function, ("", dataclasses.replace(found[0], name=function, loader=True)))
+    for function, (library, index, prefix) in facts.binders.items():
+        if function not in facts.imports:  # `def _bind(name, ...): return getattr(lib, name)`
+            exports.setdefault(function, ("", dataclasses.replace(library, name=function, binds=(index, prefix))))
     # C functions bound to module names (`SDL_Init = _bind("SDL_Init", ...)`), and the
     # attribute names that hold libraries or ffi objects here (`self._lib`, `Binding.lib`).
     for local, (library, function) in facts.function_aliases.items():
@@ -210,7 +213,7 @@ def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> No
     for local, qual in facts.imports.items():
         found = external.get(facts.absolute(qual, module))
         if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries \
-                and not found[1].function:
+                and found[1].is_library:
             facts.libraries[local] = dataclasses.replace(found[1], name=local)
 
 

@@ -354,7 +354,7 @@ def _encode_export(value) -> dict:
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
     return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes, value.function,
-                        value.loader, value.origin]}
+                        value.loader, value.origin, list(value.binds)]}
 
 
 def _decode_export(d):
@@ -372,9 +372,12 @@ def _decode_export(d):
         name, family, releases, declared, path, span, takes = _list(d["inferred"], 7)
         return InferredContract(_str(name), _str(family), None if releases is None else _int(releases), _str(declared),
                                 _path(path), _span(span), tuple(_int(i) for i in _list(takes)))
-    name, paths, wrapped, is_ctypes, function, loader, origin = _list(d["library"], 7)
+    name, paths, wrapped, is_ctypes, function, loader, origin, binds = _list(d["library"], 8)
+    binds = _list(binds)
+    if binds and (len(binds) != 2 or type(binds[0]) is not int or type(binds[1]) is not str):
+        raise _Shape(f"expected [position, prefix], got {binds!r}")
     return LibraryObject(_str(name), tuple(_str(p) for p in _list(paths)), frozenset(_str(w) for w in _list(wrapped)),
-                         _bool(is_ctypes), _str(function), _bool(loader), _str(origin))
+                         _bool(is_ctypes), _str(function), _bool(loader), _str(origin), tuple(binds))
 
 
 def _spanlist(span: Span) -> list:

@@ -283,7 +283,7 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
         name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
         if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
             pieces.add(name)
-        elif isinstance(value[1], LibraryObject) and (value[1].function or value[1].loader
+        elif isinstance(value[1], LibraryObject) and (value[1].function or value[1].loader or value[1].binds
                                                        or qual.startswith((LIBATTR, FFIATTR))):
             pieces.add(name)  # a bound C function, or a loader: called by its name
             wrappers.add(name)
@@ -372,7 +372,7 @@ def _calls_library(name: str, value, raw: bytes) -> bool:
     """An imported library object matters only to a file that calls something on it
     (`name.f(`): every such call is a C function `ownlint libraries` counts, and the
     packs may describe it."""
-    if not isinstance(value, LibraryObject) or value.function or value.loader:
+    if not isinstance(value, LibraryObject) or value.function or value.loader or value.binds:
         return True
     return re.search(rb"\b" + re.escape(name.encode()) + _A_CALL, raw) is not None
 
