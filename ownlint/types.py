@@ -7,7 +7,6 @@ engine nothing sees a libcst node, only the spans defined here.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -301,11 +300,26 @@ class LibraryObject:
     # _bind("SDL_Init", ...)`): exported like a library, so other modules see the C function.
     function: str = ""
     loader: bool = False  # not the library but a function that returns it (`def load(): return CDLL(...)`)
+    origin: str = ""  # the loader's argument, when it has no constant (`LoadLibrary(libarchive_path)`)
+    binds: tuple = ()  # not the library but a helper binding its functions: (name's parameter, prefix)
+
+    @property
+    def is_library(self) -> bool:
+        """Not one of its functions, a loader or a binder (exported in its place)."""
+        return not (self.function or self.loader or self.binds)
 
     @property
     def label(self) -> str:
-        """What users call the library: the first constant that loaded it, else its name."""
-        return self.paths[0] if self.paths else self.name
+        """What users call the library: the first constant that loaded it, else the loader's
+        argument, else its name."""
+        # Of several constants (`os.environ.get("LIBARCHIVE") or find_library("archive")`),
+        # one that looks like a library name, else the last that is not an environment
+        # variable's name.
+        named = [p for p in self.paths if not (p.isupper() or p == "<process>")] or list(self.paths)
+        for path in named:
+            if any(mark in path.lower() for mark in ("lib", ".so", ".dll", ".dylib")):
+                return path
+        return named[-1] if named else self.origin or self.name
 
 
 @dataclass(frozen=True)
@@ -319,15 +333,7 @@ class PackFunctions:
     # (glob, compiled regex, Contract) of entries named by a pattern (`"libvlc_*_release"`),
     # in the pack's order; an explicitly named entry wins over any pattern.
     patterns: tuple = field(default=(), hash=False, compare=False)
-
-    def word_patterns(self) -> set:
-        """Regexes (text) matching the names this table describes: the names themselves,
-        and each glob as a run of word characters (for byte scans of source files)."""
-        out = {re.escape(name) for name in self.functions}
-        for glob, _regex, _contract in self.patterns:
-            glob = re.sub(r"\[[^]]*\]", "?", glob)  # a character class is one character
-            out.add("".join(r"\w*" if c == "*" else r"\w" if c == "?" else re.escape(c) for c in glob))
-        return out
+    explicit: bool = False  # given with --pack or `packs = [...]` (the summary names it if it matches no call)
 
     def contract_for(self, name: str, explicit: bool = True) -> Optional[Contract]:
         if explicit:
@@ -392,6 +398,18 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class LibraryUse:
+    """A C library as a file (or, merged, a run) sees it: `ownlint libraries` and the
+    summary line say from it how much of the C side ownlint could check."""
+
+    name: str  # what users call it: the soname, find_library name or cffi module that loaded it
+    kind: str  # "ctypes" or "cffi"
+    loaded_at: tuple[tuple[str, int], ...] = ()  # (path, line) of each place that loads it
+    packs: tuple[str, ...] = ()  # the packs that describe it (recognise it, or give a function a contract)
+    functions: tuple[tuple[str, int, Optional[str]], ...] = ()  # (C function, call sites, contract source)
+
+
+@dataclass(frozen=True)
 class RunResult:
     findings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]
@@ -399,3 +417,5 @@ class RunResult:
     files: int
     sources: dict  # path -> source text, for code frames
     baselined: int = 0  # findings hidden because the baseline accepts them
+    libraries: tuple[LibraryUse, ...] = ()  # every C library called, merged over the files, by name
+    unmatched_packs: tuple[str, ...] = ()  # packs given explicitly (--pack, config) that matched no call

@@ -84,3 +84,15 @@ def test_circular_extends(tmp_path):
 def test_missing_pack_file(tmp_path):
     path = str(tmp_path / "absent.toml")
     assert error_of(path) == f"{path}: rule pack not found"
+
+
+def test_success_comparisons_are_validated(tmp_path):
+    pack = tmp_path / "p.toml"
+    pack.write_text('[pack]\nname = "p"\n\n[functions.f]\nreturns = "status"\nsuccess = "at least 0"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_contracts([(str(pack), None)], with_defaults=False)
+    assert str(caught.value) == (f"{pack}:6: `functions.f.success`: 'at least 0' is neither a constant name nor "
+                                 "a comparison such as \">= 0\"")
+    pack.write_text('[pack]\nname = "p"\n\n[functions.f]\nreturns = "status"\nsuccess = [">= 0", "OK", 3]\n')
+    contract = load_contracts([(str(pack), None)], with_defaults=False).lookup(ReceiverKind.ANY, "f")
+    assert contract.success == ((">=", 0), "OK", 3)

@@ -56,10 +56,11 @@ class Facts:
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    computed_restypes: bool = False  # a restype set on a function whose name is computed: OWN501 cannot tell
     callback_argtypes: dict = field(default_factory=dict)  # function -> {position: callback type} of its argtypes
     named_calls: list = field(default_factory=list)  # (receiver name, function, call node) of `x.f(...)`
     other_restypes: list = field(default_factory=list)  # (function, value) of `X.f.restype = T`, X no library
-    errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
+    errchecks: dict = field(default_factory=dict)  # function -> the module function given as its errcheck ("" if other)
     library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
     partials: dict = field(default_factory=dict)  # name -> module function of `name = functools.partial(f)`
     library_loaders: dict = field(default_factory=dict)  # function -> the libraries it returns (a tuple)
@@ -71,11 +72,13 @@ class Facts:
     loaders: Loaders = field(default_factory=Loaders)
     loader_aliases: set = field(default_factory=set)  # `dll_loader = ctypes.CDLL`: names that load libraries
     method_loaders: dict = field(default_factory=dict)  # method name -> the library it returns (`finder.load()`)
-    binders: dict = field(default_factory=dict)  # function -> (library, parameter index) of `return getattr(lib, name)`
+    binders: dict = field(default_factory=dict)  # function -> (library, parameter index, prefix) of `return getattr(lib, name)`
     qualified_libraries: dict = field(default_factory=dict)  # `pkg.core.rt` -> the library another module loads
     loads: list = field(default_factory=list)  # (LibraryObject, node) where this module loads a library
     attribute_calls: list = field(default_factory=list)  # (receiver, function, call node) of every `x.f(...)`
+    name_calls: list = field(default_factory=list)  # `f` of every `f(...)`
     module: str = ""  # this module's dotted name
+    module_values: dict = field(default_factory=dict)  # module-level name -> the expression bound to it
 
     def names_in(self, node: cst.CSTNode) -> set:
         """Every identifier a function, class or lambda mentions, nested scopes included."""
@@ -145,7 +148,7 @@ class Facts:
                 if owner in self.loaders.library_attributes:  # `ctypes.windll.gdi32`, `ctypes.cdll.libc`
                     return LibraryObject(dotted(expr) or attr, (attr,), ctypes=True)
                 found = self.qualified_libraries.get(self.absolute(qual, self.module))
-                if found is not None:  # `core.rt`, where module core loads `rt`
+                if found is not None and found.is_library:  # `core.rt`, where module core loads `rt`
                     return found
                 module = self.absolute(owner, self.module) or owner
                 if attr in self.loaders.imported_library_names and _compiled_module(module):
@@ -168,22 +171,63 @@ class Facts:
                     return group.get(key.evaluated_value)
         return None
 
+    def constants(self, node: cst.CSTNode) -> tuple[str, ...]:
+        """The string constants in a loader's argument, also through module names bound to
+        an expression (`path = os.environ.get("X") or find_library("archive")`) and
+        f-strings; `None` (the process itself) is `<process>`."""
+        found: list[str] = []
+        seen: set = set()
+        stack = [node]
+        while stack and len(seen) < 200:
+            n = stack.pop()
+            if isinstance(n, cst.SimpleString):
+                value = n.evaluated_value
+                if isinstance(value, str):
+                    found.append(value)
+                continue
+            if isinstance(n, cst.FormattedStringText):
+                found.append(n.value)
+                continue
+            if isinstance(n, cst.Name):
+                if n.value == "None":
+                    found.append("<process>")
+                elif n.value in self.module_values and n.value not in seen:
+                    seen.add(n.value)
+                    stack.append(self.module_values[n.value])
+                continue
+            stack.extend(reversed(list(nodes.children(n))))
+        return tuple(found)
+
+    def bound_function(self, func: cst.BaseExpression):
+        """(library, C function) when `func` names a library function bound to a Python name:
+        `destroy` (`destroy = lib.stack_destroy`, `SDL_Init = _bind(...)`) or `ffi.read_new`
+        (bound in module ffi); None otherwise."""
+        if isinstance(func, cst.Name):
+            return self.function_aliases.get(func.value)
+        if isinstance(func, cst.Attribute) and self.qualified_libraries:
+            found = self.qualified_libraries.get(self.absolute(self.qualname(func), self.module) or "")
+            if found is not None and found.function:
+                return dataclasses.replace(found, function=""), found.function
+        return None
+
     def loaded_by(self, call: cst.Call, name: str, depth: int = 0) -> Optional[LibraryObject]:
         """The library a call returns: a loader (`CDLL(path)`, an alias of one, `ffi.dlopen`,
         `getattr(ctypes.cdll, name)`), a loader function or method of this module, or None."""
         func, loaders = call.func, self.loaders
         if isinstance(func, cst.Name):
             loaded = self.library_loaders.get(func.value)
-            if loaded is not None and len(loaded) == 1 and 0 in loaded:  # `lib = load()`
-                return _renamed(loaded[0], name or loaded[0].name)
+            if loaded is not None and len(loaded) == 1 and 0 in loaded:  # `lib = load()`, `load_library("X11")`
+                return self._from_loader(loaded[0], call, name)
             if func.value in self.loader_aliases:  # `dll_loader = ctypes.CDLL; dll_loader(path)`
-                return LibraryObject(name or func.value, _string_literals(call), ctypes=True)
+                return LibraryObject(name or func.value, self.constants(call), ctypes=True, origin=_origin(call))
             if func.value == "getattr" and len(call.args) >= 2 and func.value not in self.imports:
                 qual = self.qualname(call.args[0].value)
                 if qual in loaders.library_attributes:  # `getattr(ctypes.cdll, name)`
-                    return LibraryObject(name or "getattr", _string_literals(call.args[1].value), ctypes=True)
+                    return LibraryObject(name or "getattr", self.constants(call.args[1].value), ctypes=True,
+                                         origin=_origin(call, 1))
         if self.resolve(func, loaders.library_calls) in loaders.library_calls:
-            return LibraryObject(name or (dotted(func) or "CDLL"), _string_literals(call), ctypes=True)
+            return LibraryObject(name or (dotted(func) or "CDLL"), self.constants(call), ctypes=True,
+                                 origin=_origin(call))
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = func.value
@@ -192,10 +236,21 @@ class Facts:
             if method in loaders.ffi_library_methods and (
                     self.is_ffi(receiver)
                     or (isinstance(receiver, cst.Name) and receiver.value not in self.imports)):
-                return LibraryObject(name or "lib", _string_literals(call))
+                return LibraryObject(name or "lib", self.constants(call), origin=_origin(call))
             if method in self.method_loaders and not (isinstance(receiver, cst.Name) and receiver.value in self.imports):
-                return _renamed(self.method_loaders[method], name or method)  # `rt = finder.load()`
+                return self._from_loader(self.method_loaders[method], call, name)  # `rt = finder.load()`
+            found = self.qualified_libraries.get(self.absolute(self.qualname(func), self.module) or "")
+            if found is not None and found.loader:  # `pyglet.lib.load_library("X11")`
+                return self._from_loader(dataclasses.replace(found, loader=False), call, name)
         return None
+
+    def _from_loader(self, library: LibraryObject, call: cst.Call, name: str) -> LibraryObject:
+        """What a loader function returns, named by the constants of this call when it has
+        any (`load_library("X11")`), else by what the loader itself loads."""
+        constants = self.constants(call)
+        if constants:
+            library = dataclasses.replace(library, paths=constants, origin="")
+        return _renamed(library, name or library.name)
 
     def is_ffi(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Name):
@@ -215,7 +270,15 @@ _PARTIAL = frozenset({"functools.partial"})
 
 def _renamed(library: LibraryObject, name: str) -> LibraryObject:
     """The same library, known here by another name (`library = libraries[0]`)."""
-    return LibraryObject(name, library.paths, library.wrapped, library.ctypes, library.function)
+    return dataclasses.replace(library, name=name)
+
+
+def _origin(call: cst.Call, position: int = 0) -> str:
+    """What to call a library whose loader's argument has no constant: the argument."""
+    args = [a for a in call.args if a.keyword is None]
+    if len(args) <= position:
+        return dotted(call.func) or "library"
+    return dotted(args[position].value) or type(args[position].value).__name__
 
 
 def _compiled_module(module: str) -> bool:
@@ -223,23 +286,6 @@ def _compiled_module(module: str) -> bool:
     `_openssl`) or named after cffi (`_lib_cffi`). Their `lib` is a C library."""
     last = module.rsplit(".", 1)[-1]
     return last.startswith("_") or "cffi" in last
-
-
-def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
-    found: list[str] = []
-
-    def walk(n: cst.CSTNode) -> None:
-        if isinstance(n, cst.SimpleString):
-            value = n.evaluated_value
-            if isinstance(value, str):
-                found.append(value)
-        elif isinstance(n, cst.Name) and n.value == "None":
-            found.append("<process>")
-        for child in nodes.children(n):
-            walk(child)
-
-    walk(node)
-    return tuple(found)
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -270,6 +316,7 @@ class _Collector:
         self.copying_classes: set = set()  # classes that do, themselves or through a base of the module
         self.bases: dict = {}  # class -> the names of its bases
         self.loaded_here: set = set()  # `lib`, `self.lib`: names this module binds to a library it loads
+        self.loops: list = []  # (names a `for` binds, what it iterates), innermost last
         self.method_binders: dict = {}  # method -> (library, parameter index without self) of `return getattr(self._lib, name)`
 
     def enter(self, node: cst.CSTNode) -> None:
@@ -314,11 +361,68 @@ class _Collector:
             return self.facts.resolve(expr.func, self.loaders.ffi_calls) in self.loaders.ffi_calls
         return False
 
+    def _declared_through(self, target: cst.BaseExpression) -> None:
+        """`getattr(lib, name).restype = T`, `f.restype = T` with `f = getattr(lib, name)`:
+        the names the table or the helper's calls give are declared; a name ownlint cannot
+        compute makes OWN501 silent for the module rather than guess."""
+        if isinstance(target, cst.Name) and self.stack:
+            target = self.stack[-1].bound.get(target.value, target)
+        if not (isinstance(target, cst.Call) and isinstance(target.func, cst.Name) and target.func.value == "getattr"
+                and len(target.args) >= 2):
+            return
+        named = target.args[1].value
+        if isinstance(named, cst.SimpleString) and isinstance(named.evaluated_value, str):
+            self.facts.declared_restypes.add(named.evaluated_value)
+        elif isinstance(named, cst.Name) and (table := self._loop_table(named.value)) is not None:
+            self.facts.declared_restypes.update(table)  # `for name, res, args in PROTOTYPES:`
+        elif not (isinstance(named, cst.Name) and self.stack and named.value in self.stack[-1].params):
+            self.facts.computed_restypes = True  # (a helper's parameter: its calls name the functions)
+
+    def _loop_table(self, name: str):
+        """The first string of each element of the literal table a `for` binds `name` from."""
+        for targets, iterated in reversed(self.loops):
+            if name not in targets:
+                continue
+            if isinstance(iterated, cst.Name):
+                iterated = self.facts.module_values.get(iterated.value, iterated)
+            if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute) \
+                    and iterated.func.attr.value == "items":
+                iterated = iterated.func.value
+                if isinstance(iterated, cst.Name):
+                    iterated = self.facts.module_values.get(iterated.value, iterated)
+            if isinstance(iterated, cst.Dict):
+                elements = [e.key for e in iterated.elements if isinstance(e, cst.DictElement)]
+            elif isinstance(iterated, (cst.List, cst.Tuple, cst.Set)):
+                elements = [e.value for e in iterated.elements]
+            else:
+                return None
+            found = self.constants_first(elements)
+            return found if len(found) == len(elements) else None
+        return None
+
+    @staticmethod
+    def constants_first(elements) -> list:
+        found = []
+        for element in elements:
+            if isinstance(element, (cst.Tuple, cst.List)) and element.elements:
+                element = element.elements[0].value
+            if isinstance(element, cst.SimpleString) and isinstance(element.evaluated_value, str):
+                found.append(element.evaluated_value)
+        return found
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops.append((_names_under(node.target), node.iter))
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.loops.pop()
+
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         facts = self.facts
+        if isinstance(target, cst.Attribute) and target.attr.value == "restype":
+            self._declared_through(target.value)
         self._finalizer(target, value)
         if isinstance(target, cst.Attribute) and target.attr.value == "errcheck" and isinstance(target.value, cst.Attribute):
-            facts.errchecks.add(target.value.attr.value)
+            facts.errchecks[target.value.attr.value] = value.value if isinstance(value, cst.Name) else ""
         if isinstance(target, cst.Attribute) and target.attr.value == "argtypes" and isinstance(target.value, cst.Attribute) \
                 and isinstance(value, (cst.List, cst.Tuple)):
             # `lib.f.argtypes = [c_void_p, CALLBACK]`: a Python function passed there is
@@ -344,6 +448,8 @@ class _Collector:
                 facts.custom_restypes.add(function)
         if isinstance(target, cst.Name):
             name = target.value
+            if len(self.stack) == 1:
+                facts.module_values[name] = value
             if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:
                 # `x = Cls(...)`: x holds an instance of Cls (resolved once classes are known).
                 self.stack[-1].instances[name] = value.func.value
@@ -367,6 +473,10 @@ class _Collector:
                 facts.function_aliases[name] = bound  # `SDL_Init = _bind("SDL_Init", ...)`
             elif isinstance(value, cst.Attribute) and value.attr.value in self.method_binders:
                 facts.binders[name] = self.method_binders[value.attr.value]  # `_bind = dll.bind_function`
+            elif isinstance(value, cst.Attribute) and value.attr.value in facts.method_loaders and len(self.stack) == 1:
+                facts.library_loaders[name] = {0: facts.method_loaders[value.attr.value]}  # `load_library = loader.load_library`
+            elif isinstance(value, cst.Name) and value.value in facts.binders:
+                facts.binders[name] = facts.binders[value.value]  # `_link_function = link_GL`
             elif (foreign := self._foreign_function(value)) is not None:
                 facts.function_aliases[name] = foreign
             elif (partial := self._partial(value)) is not None:
@@ -423,14 +533,24 @@ class _Collector:
             binder = self.method_binders.get(func.attr.value)
         if binder is None:
             return None
-        library, index = binder
+        library, index, prefix = binder
         positional = [a for a in value.args if a.keyword is None and not a.star]
         if index >= len(positional):
             return None
         name = positional[index].value
         if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
-            return library, name.evaluated_value
+            self.facts.declared_restypes.add(prefix + name.evaluated_value)  # the helper declares it
+            return library, prefix + name.evaluated_value
         return None
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """`ffi('read_new', [], c_archive_p)` as a module statement: a binder whose result is
+        dropped registers the function under its Python name (`globals()[name] = f`)."""
+        if len(self.stack) == 1 and isinstance(node.value, cst.Call):
+            bound = self._bound_function(node.value)
+            name = node.value.args[0].value if node.value.args else None
+            if bound is not None and isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+                self.facts.function_aliases.setdefault(name.evaluated_value, bound)
 
     # --- visitors -------------------------------------------------------------------
 
@@ -470,7 +590,8 @@ class _Collector:
             # `from _x_cffi import ffi, lib`: a compiled cffi module's objects.
             cffi_module = _compiled_module(module) or bool(plain & self.loaders.imported_ffi_names)
             if cffi_module and alias.name.value in self.loaders.imported_library_names:
-                self.facts.libraries[local] = LibraryObject(local, (module,))
+                self.facts.libraries[local] = LibraryObject(local, (self.facts.absolute(module, self.facts.module) or module,))
+                self.facts.loads.append((self.facts.libraries[local], node))  # importing it loads it
             if cffi_module and alias.name.value in self.loaders.imported_ffi_names:
                 self.facts.ffi_names.add(local)
 
@@ -482,10 +603,13 @@ class _Collector:
         return isinstance(receiver, cst.Call) or (isinstance(receiver, cst.Attribute) and self.facts.qualname(receiver) is not None)
 
     def _imported_library(self, local: str, library: LibraryObject) -> None:
-        if library.loader:  # `from .loader import load`: `lib = load()` is the library
+        if library.binds:  # `from .dll import _bind`: a helper that binds C functions by name
+            index, prefix = library.binds
+            self.facts.binders[local] = (dataclasses.replace(library, binds=()), index, prefix)
+        elif library.loader:  # `from .loader import load`: `lib = load()` is the library
             self.facts.library_loaders[local] = {0: dataclasses.replace(library, loader=False)}
         elif library.function:  # a C function bound to a Python name in that module
-            self.facts.function_aliases[local] = (library, library.function)
+            self.facts.function_aliases[local] = (dataclasses.replace(library, function=""), library.function)
         else:
             self.facts.libraries[local] = _renamed(library, local)
 
@@ -604,16 +728,23 @@ class _Collector:
             self.facts.library_loaders[name] = found
 
     def _binder(self, value: cst.BaseExpression, scope: Scope):
-        """(library, parameter index) when `value` is `getattr(LIB, param)` (`self._lib` in a method)."""
+        """(library, parameter index, prefix) when `value` is `getattr(LIB, param)` or
+        `getattr(LIB, "prefix_" + param)` (LIB may be `self._lib` in a method)."""
         if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "getattr"
-                and len(value.args) >= 2 and isinstance(value.args[1].value, cst.Name)):
+                and len(value.args) >= 2):
+            return None
+        named, prefix = value.args[1].value, ""
+        if isinstance(named, cst.BinaryOperation) and isinstance(named.operator, cst.Add) \
+                and isinstance(named.left, cst.SimpleString) and isinstance(named.left.evaluated_value, str):
+            named, prefix = named.right, named.left.evaluated_value  # libarchive-c: 'archive_' + name
+        if not isinstance(named, cst.Name):
             return None
         library = self.facts.library_of(value.args[0].value)
-        param = value.args[1].value.value
+        param = named.value
         if library is None or param not in scope.params:
             return None
         index = scope.params.index(param) - (1 if scope.cls else 0)
-        return (library, index) if index >= 0 else None
+        return (library, index, prefix) if index >= 0 else None
 
     def visit_With(self, node: cst.With) -> None:
         # `with Cls(...) as x`: x is the instance (when __enter__ returns self, as usual).
@@ -681,9 +812,14 @@ class _Collector:
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name) and func.value == "setattr" and len(node.args) >= 2 \
+                and isinstance(node.args[1].value, cst.SimpleString) and node.args[1].value.evaluated_value == "restype":
+            self._declared_through(node.args[0].value)  # `setattr(getattr(lib, name), "restype", T)`
         if isinstance(func, cst.Name) and func.value == "setattr" and node.args and self.class_names \
                 and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == "self":
             self.copying.add(self.class_names[-1])
+        if isinstance(func, cst.Name):
+            self.facts.name_calls.append(func.value)
         if isinstance(func, cst.Attribute):
             self.facts.attribute_calls.append((func.value, func.attr.value, node))
             if isinstance(func.value, cst.Name):  # `x.f(...)`: x may be a library imported later

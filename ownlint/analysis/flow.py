@@ -530,7 +530,8 @@ class Interpreter:
                 site = self._site(vid)
                 self._report(
                     "OWN204", ev.span,
-                    f"the result of `{site.call}` is discarded, but the caller owns it and must release it",
+                    f"the result of `{site.call}` is {ev.because or 'discarded'}, "
+                    "but the caller owns it and must release it",
                 )
                 store.vals.pop(vid, None)
         store.env.pop(ev.key, None)
@@ -642,17 +643,54 @@ class Interpreter:
     # --- leaks ----------------------------------------------------------------------------
 
 
+_INF = float("inf")
+# A test on an integer status, as the integers it lets through (inclusive intervals).
+_TESTED = {
+    "eq": lambda c: [(c, c)], "ne": lambda c: [(-_INF, c - 1), (c + 1, _INF)],
+    "lt": lambda c: [(-_INF, c - 1)], "le": lambda c: [(-_INF, c)],
+    "gt": lambda c: [(c + 1, _INF)], "ge": lambda c: [(c, _INF)],
+}
+
+
 def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
-    """Whether a status test means the acquiring call succeeded (None: cannot tell)."""
-    if test == "truthy":  # rc != 0
-        return False if tuple(success) == (0,) else None
-    if test == "falsy":  # rc == 0
-        return True if 0 in success else None
-    if test == "eq":
-        return const in success
-    if test == "ne":
-        return False if tuple(success) == (const,) else None
+    """Whether a status test means the acquiring call succeeded (None: cannot tell).
+
+    `success` lists the values that mean success and comparisons (`(">=", 0)`); a test
+    (`rc < 0`, `rc != 1`, `if rc:`) means success when every value it lets through is
+    a success, failure when none is."""
+    if test == "truthy":
+        test, const = "ne", 0
+    elif test == "falsy":
+        test, const = "eq", 0
+    values = [v for v in success if not isinstance(v, tuple)]
+    if any(not isinstance(v, int) for v in values) or not isinstance(const, int) or isinstance(const, bool):
+        # Named constants (`SQLITE_OK`): only the same name tells.
+        if test == "eq":
+            return True if const in values else (False if values and all(isinstance(v, int) for v in values)
+                                                 and isinstance(const, int) else None)
+        return False if test == "ne" and tuple(success) == (const,) else None
+    if test not in _TESTED:
+        return None
+    good = [(v, v) for v in values] + [i for op, c in (v for v in success if isinstance(v, tuple))
+                                       for i in _TESTED[_OPS[op]](c)]
+    tested = _TESTED[test](const)
+
+    def inside(lo, hi) -> bool:  # [lo, hi] within the union of `good` (integers: merge adjacent)
+        for g_lo, g_hi in sorted(good):
+            if g_lo <= lo <= g_hi:
+                if g_hi >= hi:
+                    return True
+                lo = g_hi + 1
+        return False
+
+    if all(inside(lo, hi) for lo, hi in tested):
+        return True
+    if not any(lo <= g_hi and g_lo <= hi for lo, hi in tested for g_lo, g_hi in good):
+        return False
     return None
+
+
+_OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
 
 def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()):

@@ -130,6 +130,9 @@ class Lowerer:
     def _resolve(self, func: cst.BaseExpression) -> Callee:
         facts, contracts = self.facts, self.contracts
         text = dotted(func) or self.code_of(func)  # code generation only for unusual callees
+        if isinstance(func, cst.Attribute) and (bound := facts.bound_function(func)) is not None:
+            library, name = bound  # `ffi.read_new(...)`: a C function bound in module ffi
+            return Callee(text, contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)), True)
         if isinstance(func, cst.Attribute):
             library = facts.library_of(func.value)
             name = func.attr.value
@@ -414,6 +417,9 @@ class Lowerer:
         state = _ACQUIRED_STATE.get(returns)
         if state is None:
             return None
+        checked = self._errcheck(callee, contract, state, span)
+        if checked != "":
+            return checked
         if state is State.OWNED and contract.may_fail is MayFail.NULL and contract.name not in self.facts.errchecks:
             state = State.MAYBE  # (an `errcheck` raises on the failure instead of returning NULL)
         target = self._temp()
@@ -425,6 +431,25 @@ class Lowerer:
             )
         )
         return target
+
+    def _errcheck(self, callee: Callee, contract: Contract, state: State, span: Span):
+        """What an `errcheck` of this module does with an owned result, from its summary
+        (it receives the result as its first argument): frees it (the call returns what it
+        made of it: untracked, None), hands it back (owned, never NULL: ""), or converts it
+        and drops the pointer (every call leaks: the result is acquired and thrown away
+        here, None). "" when there is no errcheck to follow."""
+        function = self.facts.errchecks.get(contract.name)
+        summary = self.summaries.get(("", function)) if function else None
+        if summary is None or state is not State.OWNED or not summary.params:
+            return ""
+        if any(index == 0 for index, *_ in summary.param_releases):
+            return None  # `s = string_at(p); free(p); return s`
+        if 0 in summary.param_escapes or summary.returns:
+            return ""  # `if not p: raise ...; return p`
+        target = self._temp()
+        self.out.append(E.Acquire(target, span, State.OWNED, contract.family, callee.text))
+        self.out.append(E.Discard(target, span, f"converted by its errcheck `{function}`, which drops the pointer"))
+        return None
 
     def _out_parameters(self, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
         """Each out-parameter acquires its value; one status (the result) says whether all did."""
@@ -724,6 +749,15 @@ class Lowerer:
             positive = True
         elif isinstance(op, (cst.IsNot, cst.NotEqual)):
             positive = False
+        elif type(op) in _ORDER:  # `rc < 0`, `n >= 1`: a status test
+            if isinstance(left, cst.NamedExpr):
+                left = left.target
+            key = self.key_of_node.get(id(left)) or self.key(left)
+            const = _constant(right)
+            if key is None or not isinstance(const, int) or isinstance(const, bool):
+                return []
+            test = _ORDER[type(op)]
+            return [E.Assume(key, test if truth else _NEGATED[test], const)]
         else:
             return []
         if self._is_null(left) and not self._is_null(right):
@@ -747,6 +781,10 @@ class Lowerer:
         if isinstance(expr, cst.Integer) and expr.value == "0":
             return True
         return isinstance(expr, cst.Attribute) and expr.attr.value == "NULL" and self.facts.is_ffi(expr.value)
+
+
+_ORDER = {cst.LessThan: "lt", cst.LessThanEqual: "le", cst.GreaterThan: "gt", cst.GreaterThanEqual: "ge"}
+_NEGATED = {"lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:

@@ -55,6 +55,19 @@ def shipped_pack_names() -> list[str]:
     return sorted(f[:-5] for f in os.listdir(shipped_pack_dir()) if f.endswith(".toml"))
 
 
+def describe_shipped() -> list[dict]:
+    """Every shipped pack: the library it describes, how it is recognised, its size (`ownlint packs`)."""
+    rows = []
+    for name in shipped_pack_names():
+        pack = parse_pack(tomlsource.load(os.path.join(shipped_pack_dir(), f"{name}.toml")))
+        rows.append({
+            "name": pack.name, "description": pack.description, "default": name in SHIPPED_DEFAULTS,
+            "kind": pack.library.kind.value, "paths": list(pack.library.paths), "modules": list(pack.library.modules),
+            "prefixes": list(pack.library.prefixes), "functions": len(pack.functions), "patterns": len(pack.patterns),
+        })
+    return rows
+
+
 def shipped_library_packs() -> list[str]:
     """The shipped packs of C libraries: every one but the always-active defaults."""
     return [name for name in shipped_pack_names() if name not in SHIPPED_DEFAULTS]
@@ -111,6 +124,26 @@ def _index(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> int:
     return value
 
 
+_COMPARISON = re.compile(r"^\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*$")
+
+
+def _success(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> tuple:
+    """`success = [0]`, `["SQLITE_OK"]`, `">= 0"`, `["> 0", -2]`: values, names and comparisons."""
+    items = value if isinstance(value, list) else [value]
+    out: list = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise doc.error('must be integers, constant names or comparisons such as ">= 0"', *keys)
+        match = _COMPARISON.match(item) if isinstance(item, str) else None
+        if match:
+            out.append((match.group(1), int(match.group(2))))
+        elif isinstance(item, str) and (not item.isidentifier() or not isinstance(value, list)):
+            raise doc.error(f"{item!r} is neither a constant name nor a comparison such as \">= 0\"", *keys)
+        else:
+            out.append(item)
+    return tuple(out)
+
+
 def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: Any) -> Contract:
     where = ("functions", name)
     _expect(doc, table, dict, *where)
@@ -134,11 +167,7 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         if key in table:
             fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
-        values = _expect(doc, table["success"], list, *where, "success")
-        for item in values:
-            if not isinstance(item, (int, str)) or isinstance(item, bool):
-                raise doc.error("must list integers or constant names", *where, "success")
-        fields["success"] = tuple(values)
+        fields["success"] = _success(doc, table["success"], *where, "success")
     for key in _INDEX_KEYS:
         if key in table:
             fields[key] = _index(doc, table[key], *where, key)
@@ -286,6 +315,7 @@ def _resolve_reference(ref: str, base_dir: Optional[str]) -> str:
 
 def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defaults: bool = True) -> Contracts:
     """Load packs (references with the directory they are relative to) and everything they extend."""
+    references = list(references)
     loaded: dict[str, Pack] = {}
     order: list[Pack] = []
 
@@ -333,7 +363,9 @@ def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defa
             merged[key].update(getattr(pack.loaders, key))
     for pack in order:
         _check_families(pack, families)
-    tables = tuple(PackFunctions(p.name, p.path, p.library, p.functions, p.patterns) for p in order)
+    explicit = {_resolve_reference(ref, base) for ref, base in references}
+    tables = tuple(PackFunctions(p.name, p.path, p.library, p.functions, p.patterns,
+                                 p.path in explicit and p.library.kind is ReceiverKind.FFI_LIBRARY) for p in order)
     loaders = Loaders(**{key: frozenset(values) for key, values in merged.items()})
     return Contracts(tables, loaders, families, tuple(p.path for p in order))
 

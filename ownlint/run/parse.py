@@ -34,6 +34,7 @@ class FileAnalysis:
     findings: tuple[Finding, ...]
     source: Optional[str]  # the decoded text, for code frames and suppressions
     exports: dict = dataclasses.field(default_factory=dict)  # name -> (defining path or "", Summary)
+    libraries: tuple = ()  # LibraryUse of every C library the file loads or calls
 
 
 def _parser_message(message: str) -> str:
@@ -131,10 +132,10 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to parse")
     try:
-        findings, exports = analyse_module(path, tree, contracts, module, external or {}, text)
+        findings, exports, libraries = analyse_module(path, tree, contracts, module, external or {}, text)
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to analyse")
-    return FileAnalysis(tuple(findings), text, exports)
+    return FileAnalysis(tuple(findings), text, exports, libraries)
 
 
 def _parse(text: str, contracts: Contracts, external: Optional[dict]) -> cst.Module:
