@@ -79,6 +79,7 @@ class Facts:
     name_calls: list = field(default_factory=list)  # `f` of every `f(...)`
     module: str = ""  # this module's dotted name
     module_values: dict = field(default_factory=dict)  # module-level name -> the expression bound to it
+    own_attrs: set = field(default_factory=set)  # attribute names this module stores libraries or ffi objects in
 
     def names_in(self, node: cst.CSTNode) -> set:
         """Every identifier a function, class or lambda mentions, nested scopes included."""
@@ -463,10 +464,12 @@ class _Collector:
                 self.loaded_here.add(name)
                 if in_class:  # a class attribute: `Binding.lib`, `self.lib`
                     facts.attr_libraries[name] = library
+                    facts.own_attrs.add(name)
             elif self._is_ffi_value(value):
                 facts.ffi_names.add(name)
                 if in_class:
                     facts.attr_ffi.add(name)
+                    facts.own_attrs.add(name)
             elif facts.resolve(value, self.loaders.library_calls) in self.loaders.library_calls:
                 facts.loader_aliases.add(name)  # `dll_loader = ctypes.CDLL`
             elif (bound := self._bound_function(value)) is not None:
@@ -501,11 +504,13 @@ class _Collector:
             library = self._library_from(value, attr)
             if library is not None:
                 facts.attr_libraries[attr] = library
+                facts.own_attrs.add(attr)
                 self.loaded_here.add(f"self.{attr}")
                 if self.class_names:
                     self.class_library.setdefault(self.class_names[-1], library)
             elif self._is_ffi_value(value):
                 facts.attr_ffi.add(attr)
+                facts.own_attrs.add(attr)
             elif isinstance(value, cst.Attribute):
                 owner = facts.library_of(value.value)
                 if owner is not None:  # `self._destroy = lib.stack_destroy`: a bound alias
@@ -517,8 +522,10 @@ class _Collector:
             library = self._library_from(value, target.attr.value)
             if library is not None:
                 facts.attr_libraries[target.attr.value] = library
+                facts.own_attrs.add(target.attr.value)
             elif self._is_ffi_value(value):
                 facts.attr_ffi.add(target.attr.value)
+                facts.own_attrs.add(target.attr.value)
 
     def _bound_function(self, value: cst.BaseExpression):
         """`_bind("SDL_Init", [...], c_int)` or `dll.bind_function("SDL_Init")`, where the helper

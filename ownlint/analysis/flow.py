@@ -693,6 +693,10 @@ def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
 _OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
 
+_PASSED_ON = {State.MANAGED: "managed", State.STATIC: "static", State.SINGLETON: "singleton",
+              State.PYOWNED: "python-owned"}
+
+
 def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()):
     """Fixpoint over the lowered blocks, then a reporting pass; returns (findings, summary)."""
     interp = Interpreter(path, scope, params)
@@ -776,5 +780,12 @@ def _function_effects(interp: Interpreter) -> dict:
         site = min((s for s, _ in owned), key=lambda s: s.span)
         surely = len(owned) == len(interp.returned) and all(st == {State.OWNED} for _, st in owned)
         returns = ("owned" if surely else "maybe", site.family, site.call, site.span)
+    elif interp.returned and all(site is not None for site, _ in interp.returned):
+        # A helper that returns what it cannot own itself passes that on: an `ffi.gc` value
+        # (a manual release is OWN105), static or singleton memory, Python-owned memory.
+        kinds = {frozenset(states) for _site, states in interp.returned}
+        if len(kinds) == 1 and len(next(iter(kinds))) == 1 and next(iter(next(iter(kinds)))) in _PASSED_ON:
+            site = min((s for s, _ in interp.returned), key=lambda s: s.span)
+            returns = (_PASSED_ON[next(iter(next(iter(kinds))))], site.family, site.call, site.span)
     return {"params": interp.params, "param_releases": releases, "param_uses": uses,
             "param_escapes": escapes, "returns": returns}

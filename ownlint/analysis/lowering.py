@@ -31,6 +31,10 @@ _ACQUIRED_STATE = {
     Returns.HANDLE: State.HANDLE,
 }
 
+# What a helper's summary says it returns (flow.py's `_parameters`): the caller's value.
+_RETURNED = {"owned": State.OWNED, "maybe": State.MAYBE, "managed": State.MANAGED, "static": State.STATIC,
+             "singleton": State.SINGLETON, "python-owned": State.PYOWNED}
+
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 _IMPORTS = {"Import", "ImportFrom", "LazyImport", "LazyImportFrom"}
 
@@ -354,7 +358,7 @@ class Lowerer:
             return None
         state, family, call, where = summary.returns
         target = self._temp()
-        self.out.append(E.Acquire(target, span, State.OWNED if state == "owned" else State.MAYBE, family,
+        self.out.append(E.Acquire(target, span, _RETURNED.get(state, State.MAYBE), family,
                                   callee.text, inside=(callee.origin, where, call)))
         return target
 

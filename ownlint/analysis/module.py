@@ -126,11 +126,12 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for local, (library, function) in facts.function_aliases.items():
         if "." not in local and local not in facts.imports:
             exports.setdefault(local, ("", dataclasses.replace(library, name=local, function=function)))
+    # (Only the names this module binds: one learnt from another module is that module's.)
     for attr, library in facts.attr_libraries.items():
-        if (LIBATTR + attr) not in external:
+        if attr in facts.own_attrs:
             exports.setdefault(LIBATTR + attr, ("", library))
     for attr in facts.attr_ffi:
-        if (FFIATTR + attr) not in external:
+        if attr in facts.own_attrs:
             exports.setdefault(FFIATTR + attr, ("", LibraryObject(attr)))
     # Re-exports only from a package's __init__: the public face of a package. (A module
     # that merely imports `libc` to use it would otherwise hand it on, and every module
