@@ -250,6 +250,7 @@ CHAR_P = "char_p:"
 # Key prefix of an attribute name that holds a library (`self._lib = CDLL(...)`, a class's
 # `lib`): `backend._lib.f()` anywhere in the project calls that library.
 LIBATTR = "libattr:"
+PROTOTYPE = "prototype"  # the export of a module-level `PROTO = CFUNCTYPE(...)`: calling it makes a callback
 FFIATTR = "ffiattr:"  # the same for an attribute that holds an ffi object (`self._ffi = FFI()`)
 GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P, LIBATTR, FFIATTR)  # keys that are not `module.name`: any file naming the function
 

@@ -15,7 +15,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from . import nodes
-from ..types import FFIATTR, GLOBAL_KEYS, LIBATTR, LibraryObject, Loaders
+from ..types import FFIATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders
 
 __all__ = ["Facts", "LibraryObject", "Scope", "collect", "dotted"]
 
@@ -80,6 +80,7 @@ class Facts:
     module: str = ""  # this module's dotted name
     module_values: dict = field(default_factory=dict)  # module-level name -> the expression bound to it
     own_attrs: set = field(default_factory=set)  # attribute names this module stores libraries or ffi objects in
+    qualified_prototypes: set = field(default_factory=set)  # `pkg.ffi.SEEK_CALLBACK`: CFUNCTYPE types of other modules
 
     def names_in(self, node: cst.CSTNode) -> set:
         """Every identifier a function, class or lambda mentions, nested scopes included."""
@@ -590,6 +591,8 @@ class _Collector:
             # (`from . import core` imports `.core`; `from .api import f`, `.api.f`)
             self.facts.imports[local] = f"{module}{alias.name.value}" if module.endswith(".") \
                 else f"{module}.{alias.name.value}"
+            if self.facts.absolute(self.facts.imports[local], self.facts.module) in self.facts.qualified_prototypes:
+                self.facts.prototypes.add(local)  # `from .ffi import SEEK_CALLBACK`
             known = self.facts.qualified_libraries.get(self.facts.absolute(self.facts.imports[local], self.facts.module))
             if known is not None:  # `from .api import library`, where api.py loads it
                 self._imported_library(local, known)
@@ -873,6 +876,8 @@ def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[
     `external`: what other modules export (their libraries are known from the start)."""
     facts = Facts(loaders=loaders, module=name)
     for key, (_origin, value) in (external or {}).items():
+        if value == PROTOTYPE:
+            facts.qualified_prototypes.add(key)
         if not isinstance(value, LibraryObject):
             continue
         if key.startswith(LIBATTR):

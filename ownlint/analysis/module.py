@@ -13,7 +13,7 @@ from ..contracts import inference
 from ..contracts.words import tokens
 from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
-from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
+from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
                      ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
 from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering
 
@@ -118,6 +118,9 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for function, found in facts.library_loaders.items():
         if len(found) == 1 and 0 in found and function not in facts.imports:  # `def load(): return CDLL(...)`
             exports.setdefault(function, ("", dataclasses.replace(found[0], name=function, loader=True)))
+    for name in facts.prototypes:  # `SEEK_CALLBACK = CFUNCTYPE(...)`, for the modules importing it
+        if name in facts.module_values and name not in facts.imports:
+            exports.setdefault(name, ("", PROTOTYPE))
     for function, (library, index, prefix) in facts.binders.items():
         if function not in facts.imports:  # `def _bind(name, ...): return getattr(lib, name)`
             exports.setdefault(function, ("", dataclasses.replace(library, name=function, binds=(index, prefix))))
