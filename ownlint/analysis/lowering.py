@@ -57,6 +57,13 @@ class LoweredBlock:
     edges: list  # (target, [events on the edge], implicit)
 
 
+def _affects(contract: Contract, index: int) -> bool:
+    """Whether a contract does more to argument `index` than use it."""
+    return index in (contract.releases, contract.manages, contract.refs, contract.reallocates) \
+        or index in contract.takes or index in contract.takes_on_success or index in contract.keeps \
+        or index in contract.out or index in contract.stores
+
+
 def _dereferences(contract: Contract) -> bool:
     """Whether a NULL argument crashes the call: not for Python builtins (print, len),
     nor for casts, which only re-type the pointer."""
@@ -569,8 +576,47 @@ class Lowerer:
         (`_escapes`), so only functions need this."""
         if self.scope.kind != "function":
             return
+        helper = isinstance(node, cst.FunctionDef) and self._only_called(node.name.value)
         for name in sorted(self.facts.names_in(node) & self.scope.names):
+            if helper and self._only_used_by_c(node, name):
+                continue  # a local helper that only passes it to C functions that use it
             self.out.append(E.Escape(self.key(cst.Name(name)) or name, span))
+
+    def _only_called(self, name: str) -> bool:
+        """Whether this scope mentions the nested function `name` only to call it."""
+        calls = mentions = 0
+        stack = list(nodes.children(self.scope.node.body))
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Call) and isinstance(current.func, cst.Name) and current.func.value == name:
+                calls += 1
+            elif isinstance(current, cst.Name) and current.value == name:
+                mentions += 1
+            if isinstance(current, cst.FunctionDef) and current.name.value == name:
+                stack.extend(nodes.children(current.body))  # (its own name is the definition)
+                continue
+            stack.extend(nodes.children(current))
+        return calls > 0 and mentions == calls  # each call's func is also a mention
+
+    def _only_used_by_c(self, function: cst.FunctionDef, name: str) -> bool:
+        """Whether every mention of `name` in `function` is an argument of a C function
+        whose contract only uses it there (weasyprint's `add_attr` closure)."""
+        harmless: set = set()
+        mentions = 0
+        stack = list(nodes.children(function.body))
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Name) and current.value == name:
+                mentions += 1
+            if isinstance(current, cst.Call):
+                callee = self.resolve(current.func)
+                contract = callee.contract
+                for index, arg in enumerate(current.args):
+                    if isinstance(arg.value, cst.Name) and arg.value.value == name and callee.library \
+                            and arg.keyword is None and not arg.star and (contract is None or not _affects(contract, index)):
+                        harmless.add(id(arg.value))
+            stack.extend(nodes.children(current))
+        return mentions > 0 and mentions == len(harmless)
 
     def _comprehension(self, expr) -> None:
         renames: dict[str, str] = {}
