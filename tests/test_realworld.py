@@ -30,11 +30,29 @@ def clean_releases():
         return [(row["package"], row["version"]) for row in csv.DictReader(handle, delimiter="\t")]
 
 
+# Findings on the known-clean releases that are real bugs (each read and confirmed against
+# the code; see the closing notes): Wand 0.6.13 leaks a pixel wand overwritten by
+# MagickGetBackgroundColor's own, pixel wands when raise_exception() returns, a drawing
+# wand when TypeError is raised, the MagickAppendImages wand of _repr_png_, and the FILE
+# objects of libc.fdopen (never fclose'd, so that Python's descriptor stays open).
+TRUE_FINDINGS = {
+    ("Wand", "0.6.13"): {
+        ("wand/image.py", 1505, "OWN202"), ("wand/image.py", 1581, "OWN202"), ("wand/image.py", 2086, "OWN202"),
+        ("wand/image.py", 7036, "OWN202"), ("wand/image.py", 9625, "OWN201"), ("wand/image.py", 10117, "OWN201"),
+        ("wand/image.py", 10189, "OWN201"), ("wand/sequence.py", 252, "OWN201"),
+    },
+}
+
+
 @pytest.mark.parametrize("package,version", clean_releases())
-def test_no_ownership_findings_on_clean_release(tmp_path_factory, package, version):
+def test_no_false_findings_on_clean_release(tmp_path_factory, package, version):
+    """With no pack and no configuration (the shipped packs switch themselves on)."""
     findings = _lint_release(tmp_path_factory, package, version)
+    top = f"{package}-{version}/"
     # OWN901 only says a file is not Python 3 (old releases ship Python 2 modules).
-    assert [f for f in findings if f["code"] != "OWN901"] == []
+    seen = {(f["path"].replace(os.sep, "/").split(top)[-1], f["line"], f["code"])
+            for f in findings if f["code"] != "OWN901"}
+    assert seen == TRUE_FINDINGS.get((package, version), set())
 
 
 def confirmed_bugs(ids):
@@ -87,15 +105,27 @@ def test_libraries_are_seen(tmp_path_factory, package, version):
     assert called > 0, "no C function seen"
 
 
-MAGICKWAND = os.path.join(ROOT, "examples", "magickwand", "magickwand.toml")
-# Bugs the shipped packs alone can see, and Wand's with the example MagickWand pack.
-PACKS = {"Wand": (MAGICKWAND,)}
-FOUND = {"pygit2-01", "pygit2-02", "wand-01", "wand-02", "wand-04", "wand-07", "wand-08", "wand-09"}
+# Confirmed bugs found with no pack and no configuration at their labelled lines (and gone
+# in the fixed releases). The others (wand-03, wand-05, pygit2-03/04/05, sounddevice-01)
+# are listed with their reasons in README, "Known problems".
+FOUND = {
+    "wand-01", "wand-02", "wand-04", "wand-06", "wand-07", "wand-08", "wand-09", "libarchive-c-01",
+    "libarchive-c-02", "pygit2-01", "pygit2-02", "weasyprint-01", "weasyprint-02", "weasyprint-03",
+}
+
+
+def _lines(spec: str) -> set:
+    """`188-190` or `192,216,233`: the labelled lines."""
+    out = set()
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        out |= set(range(int(first), int(last or first) + 1))
+    return out
 
 
 @pytest.mark.parametrize("row", confirmed_bugs(FOUND), ids=lambda r: r["id"])
 def test_confirmed_bug_is_reported_and_gone_when_fixed(tmp_path_factory, row):
-    lines = {int(x) for x in row["line"].split(",")}
+    lines = _lines(row["line"])
 
     def statements(findings, only_lines=None):
         """The source text of the flagged lines in the bug's file."""
@@ -107,8 +137,11 @@ def test_confirmed_bug_is_reported_and_gone_when_fixed(tmp_path_factory, row):
                         found.add(handle.read().splitlines()[f["line"] - 1].strip())
         return found
 
-    packs = PACKS.get(row["package"], ())
-    buggy = statements(_lint_release(tmp_path_factory, row["package"], row["buggy_version"], packs), lines)
+    release = _lint_release(tmp_path_factory, row["package"], row["buggy_version"])
+    buggy = statements(release, lines)
     assert buggy, "the confirmed bug is not reported"
-    fixed = statements(_lint_release(tmp_path_factory, row["package"], row["fixed_version"], packs))
-    assert not buggy & fixed, "the fixed statement is still reported"
+    # A statement of the same text reported elsewhere in the file (weasyprint 56.1 has a
+    # second, unfixed `attr_list = pango.pango_attr_list_new()` leak) cannot tell.
+    twins = statements([f for f in release if f["line"] not in lines])
+    fixed = statements(_lint_release(tmp_path_factory, row["package"], row["fixed_version"]))
+    assert not (buggy - twins) & fixed, "the fixed statement is still reported"
