@@ -60,6 +60,14 @@ def test_valid_pack_with_extends(tmp_path):
         ('[pack]\ndescription = "x"\n', ":1: `pack`: missing `name` (every pack has a name)"),
         ('[pack]\nname = "x"\n[library]\nkind = "dll"\n', ":4: `library.kind`: unknown value 'dll'"),
         ('[pack\nname = "x"\n', ":1: invalid TOML: "),
+        ('[pack]\nname = "x"\n[library]\npaths = ["libx", "(a+)+$"]\n',
+         ":4: `library.paths`: regular expression '(a+)+$' nests quantifiers, which can take exponential time "
+         "on a long library name; write it without a repeated group that itself repeats"),
+        ('[pack]\nname = "x"\n[library]\npaths = ["(ab|a)*x"]\n',
+         ":4: `library.paths`: regular expression '(ab|a)*x' repeats an alternation, which can take exponential "
+         "time on a long library name; write the alternatives as separate patterns"),
+        ('[pack]\nname = "x"\n[library]\npaths = ["(x"]\n',
+         ":4: `library.paths`: invalid regular expression '(x': missing ), unterminated subpattern at position 0"),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path, text, expected):
@@ -84,3 +92,27 @@ def test_circular_extends(tmp_path):
 def test_missing_pack_file(tmp_path):
     path = str(tmp_path / "absent.toml")
     assert error_of(path) == f"{path}: rule pack not found"
+
+
+def test_library_paths_are_matched_on_their_first_256_characters(tmp_path):
+    """A pack's `paths` regexes are user input: a long library name is cut before they
+    see it, so even a pattern that backtracks polynomially (`a*a*a*x`) stays cheap."""
+    from .clirun import run
+
+    pack = write(tmp_path, "x.toml", """\
+        [pack]
+        name = "x"
+        [library]
+        paths = ["^a*a*a*x"]
+        [functions.x_new]
+        returns = "owned"
+        """)
+    program = ("import ctypes\n\ndef f():\n    lib = ctypes.CDLL({name!r})\n    lib.x_new.restype = ctypes.c_void_p\n"
+               "    h = lib.x_new()\n")
+    (tmp_path / "short.py").write_text(program.format(name="a" * 200 + "x.so"))
+    (tmp_path / "long.py").write_text(program.format(name="a" * 5000 + "x.so"))
+    code, out, err = run("--no-cache", "-q", "--pack", pack, "--format", "json", "short.py", "long.py", cwd=tmp_path)
+    import json
+
+    assert [(f["path"], f["line"], f["code"]) for f in json.loads(out)] == [("short.py", 6, "OWN201")]
+    assert (code, err) == (1, "")
