@@ -116,3 +116,27 @@ def test_library_paths_are_matched_on_their_first_256_characters(tmp_path):
 
     assert [(f["path"], f["line"], f["code"]) for f in json.loads(out)] == [("short.py", 6, "OWN201")]
     assert (code, err) == (1, "")
+
+
+def test_a_pack_of_many_functions(tmp_path):
+    """20,000 functions: past a few dozen words the prefilter and the round planner look
+    the files' words up in a set (a regex alternation of every name cost time per byte
+    and per name, and was rebuilt per file); the answers are the same: whole words only."""
+    from .clirun import run
+    import json
+
+    lines = ['[pack]', 'name = "many"', '[families]', 'h = "h objects"']
+    for i in range(20_000):
+        lines += [f'[functions.h{i}_new]', 'returns = "owned"', 'family = "h"',
+                  f'[functions.h{i}_free]', 'releases = 0', 'family = "h"']
+    pack = write(tmp_path, "many.toml", "\n".join(lines) + "\n")
+    # No FFI word but a pack function called bare (a pack without [library] applies to any receiver).
+    (tmp_path / "bare.py").write_text("def f():\n    h = h17_new()\n    h17_free(h)\n    h17_free(h)\n")
+    (tmp_path / "inside.py").write_text("def f():\n    h = xh17_new_y()\n")  # only inside a longer name
+    (tmp_path / "leak.py").write_text("def g():\n    return 1\n\ndef f():\n    h = h19999_new()\n")
+    code, out, err = run("--no-cache", "--pack", pack, "--format", "json", ".", cwd=tmp_path)
+    assert [(f["path"], f["line"], f["code"], f["message"]) for f in json.loads(out)] == [
+        ("bare.py", 4, "OWN102", "`h` is released again by `h17_free`; it was already released (line 3)"),
+        ("leak.py", 5, "OWN201", "`h` acquired by `h19999_new` is never released"),
+    ]
+    assert (code, err) == (1, "")

@@ -22,7 +22,7 @@ from .. import catalog
 from ..contracts.packs import Contracts, matches_library
 from ..report import fingerprints, suppressions
 from ..types import GLOBAL_KEYS, INFERRED, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, RunResult, StringRestype
-from . import parallel, prefilter
+from . import parallel, prefilter, slicing
 from .cache import Cache, Outcome, canonical
 from .config import Settings
 from .discovery import Missing, discover, module_name
@@ -200,7 +200,7 @@ class _Plan:
     quick_wrappers: "Optional[re.Pattern[bytes]]"  # the same for a file with no FFI word
     names: str  # scan-index questions (cache.Scans) for files with no FFI word
     takes: str
-    words: dict  # library -> alternation of the functions that apply to it
+    words: dict  # library -> the names of the functions that apply to it
     inferred: frozenset  # functions with contracts inferred from cdefs
 
     def imported(self, raw: bytes, path: str, module: str, contracts: Contracts) -> dict:
@@ -243,9 +243,9 @@ def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
         if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
             pieces.add(name)
         elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
-            called = _pack_words(value[1], contracts, words, inferred)
-            if called:
-                pieces.add(name + rb"\s*\.\s*(?:" + called + rb")")
+            if _pack_words(value[1], contracts, words, inferred):
+                # Any attribute: `_calls_packed` then checks that it is a pack function.
+                pieces.add(name + rb"\s*\.\s*\w+")
                 # Also in a file with no FFI word (`from .api import libc`): its name
                 # first, which is cheap to look for; the call is checked after.
                 wrappers.add(name)
@@ -325,6 +325,8 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
         pending.append((index, job))
     if pending:
         from . import parse  # noqa: F401 - imported once here, inherited by forked workers
+
+        slicing.vocabulary(contracts)  # the packs' words, built once here (a pack may list 100,000 functions)
     # Largest files first: a big file started last would leave the other workers idle.
     pending.sort(key=lambda task: -len(task[1].raw))
     finished = parallel.run(_check_indexed, pending, contracts, jobs, lambda task, why: _failed(task[1], why),
@@ -344,21 +346,22 @@ def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dic
     called = _pack_words(value, contracts, words, inferred)
     if not called:
         return False
-    return re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(?:" + called + rb")\b", raw) is not None
+    attributes = re.findall(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(\w+)", raw)
+    return not called.isdisjoint(attributes)
 
 
-def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferred: frozenset) -> bytes:
-    """An alternation of the names of the pack functions that apply to a library (and, for
-    a cffi library, of the functions with inferred contracts)."""
+def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferred: frozenset) -> frozenset:
+    """The names (bytes) of the pack functions that apply to a library (and, for a cffi
+    library, of the functions with inferred contracts). A set, not an alternation: a pack
+    may list 100,000 functions, and a regex of them costs time per byte and per name."""
     if value not in words:
         accept = matches_library(value)
-        names = sorted({
-            name for table in contracts.tables
+        words[value] = frozenset(
+            name.encode() for table in contracts.tables
             if table.library.kind is ReceiverKind.ANY
             or (table.library.kind is ReceiverKind.FFI_LIBRARY and accept(table.library))
             for name in table.functions
-        } | (set() if value.ctypes else set(inferred)))
-        words[value] = b"|".join(re.escape(n.encode()) for n in names)
+        ) | (frozenset() if value.ctypes else frozenset(n.encode() for n in inferred))
     return words[value]
 
 
