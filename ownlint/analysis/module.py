@@ -54,7 +54,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external)
         graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
         blocks = lowering.lower(graph, lowerer)
-        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params)
+        where = span_of(scope.node.name) if isinstance(scope.node, cst.FunctionDef) else LazySpan.fixed(Span(1, 0, 1, 0))
+        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where)
 
     # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
     # of its methods is, since its checks need every method's summary.

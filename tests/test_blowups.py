@@ -1,0 +1,74 @@
+"""Shapes that used to blow up (issue 17): each at a small size, asserting what is found.
+
+The same generators, at three larger sizes each, are `benchmarks/blowups.py`, which prints
+their time, memory and growth (README, Performance).
+"""
+
+import importlib.util
+import json
+import os
+
+import pytest
+
+from .clirun import run
+
+_SPEC = importlib.util.spec_from_file_location(
+    "blowups", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "blowups.py"))
+shapes = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(shapes)
+
+
+def lint(tmp_path, source, *options):
+    (tmp_path / "shape.py").write_text(source)
+    code, out, err = run("--no-cache", "--format", "json", *options, "shape.py", cwd=tmp_path)
+    assert err == ""
+    return code, [(f["line"], f["column"], f["code"], f["message"]) for f in json.loads(out)]
+
+
+def test_many_handles_each_checked_and_released_around_a_python_call(tmp_path):
+    # Every may-raise statement has an edge to an exit, which used to unbind every key,
+    # checking each against every other: cubic in the number of handles.
+    code, found = lint(tmp_path, shapes.triples(30), "--select", "ALL")
+    leaks = [(5 * i + 7, 10 if i < 10 else 11, "OWN203",
+              f"`h{i}` acquired by `libc.malloc` leaks if an exception is raised at line {5 * i + 10}")
+             for i in range(30)]
+    assert found == sorted(leaks + [
+        (157, 5, "OWN102", "`h0` is released again by `libc.free`; it was already released (line 11)")])
+    assert code == 1
+
+
+def test_a_loop_holding_many_try_blocks(tmp_path):
+    # Each handler's `continue` sent the loop head back to the worklist before the rest of
+    # the body was done: the body was gone through once per handler, per pass.
+    code, found = lint(tmp_path, shapes.loop_tries(10))
+    leaks = [(6 * i + 9, 18, "OWN202",
+              f"`h{i}` acquired by `libc.malloc` is not released before it is overwritten at line {6 * i + 9}")
+             for i in range(10)]
+    assert found == leaks + [(68, 5, "OWN102", "`h0` is released again by `libc.free`; it was already released (line 11)")]
+    assert code == 1
+
+
+def test_a_loop_that_takes_many_passes_to_settle(tmp_path):
+    # A handle shifted through 60 variables reaches the last one after 60 trips around the
+    # loop. The fixpoint used to stop after a fixed number of block visits and report from
+    # what it had: the use after release below went unreported, with exit 0.
+    code, found = lint(tmp_path, shapes.shift(60))
+    assert found == [(72, 5, "OWN102", "`v59` is released again by `libc.free`; it was already released (line 71)")]
+    assert code == 1
+
+
+def test_an_analysis_that_is_cut_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr("ownlint.analysis.flow.PASSES", 40)
+    code, found = lint(tmp_path, shapes.shift(60))
+    assert found == [(6, 5, "OWN901", "cannot fully analyse `f`: its loops did not settle in 40 passes, "
+                                      "so findings in it may be missing")]
+    assert code == 1
+
+
+@pytest.mark.slow
+def test_the_loop_that_used_to_be_cut_silently(tmp_path):
+    # The reproduction of issue 17: 700 variables needed more block visits than the old
+    # fixed bound allowed, and the use after release was silently lost (exit 0).
+    code, found = lint(tmp_path, shapes.shift(700))
+    assert found == [(712, 5, "OWN102", "`v699` is released again by `libc.free`; it was already released (line 711)")]
+    assert code == 1
