@@ -11,6 +11,7 @@ size to the next, and checks that the planted bug is reported. Shapes:
   finally-nested   try/finally nested in finally bodies, N levels (item 12)
   finally-jumps    the same inside a loop, each try body with `return`, `break` and
                    `continue` (item 12)
+  finally-paths    N nested finally bodies whose ways in differ at every level (item 12)
   triples          N handles, each acquired, checked and released with a Python call in
                    between, in one function (item 13)
   loop-tries       a loop holding N try blocks, each acquiring, using and releasing a handle,
@@ -65,6 +66,19 @@ def finally_nested(levels: int, jumps: bool = False) -> str:
     return HEAD + "\n".join(lines) + "\n"
 
 
+def finally_paths(levels: int) -> str:
+    """Nested finally bodies whose ways in differ at every level (a handle released after a
+    call that may raise): 2^N distinct paths, merged past a bound (OWN901 says so)."""
+    lines = ["def f(n):", "    p = libc.malloc(8)"]
+    indent = "    "
+    for level in range(levels):
+        lines += [indent + "try:", indent + f"    h{level} = libc.malloc(8)", indent + "    g()",
+                  indent + f"    libc.free(h{level})", indent + "finally:"]
+        indent += "    "
+    lines += [indent + "libc.free(p)", "    libc.free(p)"]
+    return HEAD + "\n".join(lines) + "\n"
+
+
 def triples(count: int) -> str:
     lines = ["def f():"]
     for i in range(count):
@@ -100,8 +114,9 @@ def elif_chain(count: int) -> str:
 
 
 SHAPES = {
-    "finally-nested": (lambda n: finally_nested(n), (8, 16, 32)),
+    "finally-nested": (lambda n: finally_nested(n), (5, 10, 20)),
     "finally-jumps": (lambda n: finally_nested(n, jumps=True), (4, 8, 16)),
+    "finally-paths": (finally_paths, (5, 10, 20)),
     "triples": (triples, (150, 300, 600)),
     "loop-tries": (loop_tries, (25, 50, 100)),
     "shift": (shift, (115, 230, 460)),

@@ -798,21 +798,26 @@ def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
     return None
 
 
-def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = (), where: Span = NOWHERE):
+def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = (), where: Span = NOWHERE,
+            regions=None):
     """Fixpoint over the lowered blocks, then a reporting pass; returns (findings, summary).
 
-    `where` is the scope's `def` (its name), where an analysis that had to be cut says so."""
+    `where` is the scope's `def` (its name), where an analysis that had to be cut says so;
+    `regions` (cfg.Regions) says which blocks are finally bodies, entered and left by the
+    call and return edges of each way out of their `try`."""
     interp = Interpreter(path, scope, params)
     start = Store()
     for name in params:
         vid = (("param", name), 0)
         start.vals[vid] = VState(frozenset({State.UNKNOWN}))
         start.bind(name, frozenset({vid}))
-    inputs: dict[int, Store] = {entry: start}
-    passes = _fixpoint(interp, blocks, entry, inputs)
+    contexts = _Contexts(regions)
+    inputs: dict = {(entry, 0): start}  # (block, context) -> the store flowing in
+    passes = _fixpoint(interp, blocks, entry, inputs, contexts)
     interp.reporting = True
-    for index in sorted(inputs):
-        for _ in _flow(interp, blocks, index, inputs[index]):
+    live = contexts.live()
+    for index, context in sorted(node for node in inputs if node[1] in live):
+        for _ in _flow(interp, blocks, index, inputs[(index, context)]):
             pass
     summary = Summary(
         releases=frozenset(interp.attr_releases),
@@ -826,11 +831,15 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         **_function_effects(interp),
     )
     findings = sorted(interp.findings.values(), key=Finding.sort_key) + interp.deaths.findings()
+    what = "the module's top-level code" if scope == "<module>" else f"`{scope}`"
     if passes > PASSES:
         # Reported from the states reached so far: what is found holds, but more may be missing.
-        what = "the module's top-level code" if scope == "<module>" else f"`{scope}`"
         findings.append(Finding("OWN901", path, where, f"cannot fully analyse {what}: its loops did not settle "
                                                        f"in {PASSES:,} passes, so findings in it may be missing"))
+    elif contexts.merged:
+        findings.append(Finding("OWN901", path, where, f"cannot fully analyse {what}: its nested `finally` blocks "
+                                                       "are reached in more different ways than ownlint keeps apart, "
+                                                       "so some were merged and findings in it may be imprecise"))
     return findings, summary
 
 
@@ -856,43 +865,228 @@ def _order(blocks, entry: int) -> dict:
     return {index: place for place, index in enumerate(reversed(post))}
 
 
-def _fixpoint(interp: Interpreter, blocks, entry: int, inputs: dict) -> int:
-    """Iterate to the fixpoint in passes: each pass takes the blocks whose input changed in
-    reverse postorder, and a block that a back edge changes waits for the next pass, so a
-    loop's body is gone through whole before its head again. Inputs only grow (joins) in
-    a finite lattice, so this ends; the number of passes it took is returned, or PASSES + 1
-    when it was cut there."""
+class _Contexts:
+    """Where the stores of finally regions come from (cfg.py builds each finally body once).
+
+    A region is analysed once per *context*: a distinct store entering it, the join of what
+    one way out of the `try` brings from one context of the enclosing region (context 0 is
+    the scope's own code). Ways, and callers, that bring the same store share a context,
+    so a `finally` nested in a `finally` costs one analysis per level where the ways agree,
+    not one per path; where they differ, each is analysed on its own, as a copy of the body
+    per way would be. A context's end flows back along the return edge of each way that
+    entered it, into that way's caller context; a jump out of a region (a `return` inside
+    `finally`) goes on in every context the region was entered from.
+
+    Where they differ at every level, the contexts of nested regions multiply; a region
+    has at most CONTEXTS_PER_WAY per way into it (plus CONTEXTS_EXTRA), and past that the
+    ways are merged into one more context whose end flows to all of them: the cost stays
+    linear. What comes back from a merged context is made safe for each way (`_unmerged`:
+    a value that the way did not bring as it was merged is unknown afterwards, so silence,
+    not another path's state), and `merged` tells the scope's report that paths were merged."""
+
+    def __init__(self, regions) -> None:
+        self.regions = regions
+        self.region = [0]  # context -> its region
+        self.callers: list = [{}]  # context -> {(way, caller context): None} that enter it now
+        self.ends: list = [None]  # context -> the store leaving its region's end
+        self.known: dict = {}  # (region, frozen entry store) -> context
+        self.key_of: dict = {}  # context -> its key in `known`
+        self.entries: dict = {}  # (way, caller context) -> the joined store it brings
+        self.now: dict = {}  # (way, caller context) -> the context it enters
+        self.count: dict = {}  # region -> contexts made for it
+        self.overflow: dict = {}  # region -> its merged context
+        self.entry_of: dict = {}  # context -> its region's first block
+        self.merged = False
+        self.resume = {way: edge for edge, way in regions.returns.items()} if regions else {}  # way -> return edge
+        # region -> how many contexts it may have before the ways into it are merged
+        self.limit = {region: CONTEXTS_PER_WAY * ways + CONTEXTS_EXTRA
+                      for region, ways in regions.ways.items()} if regions else {}
+
+    def edge(self, index: int, position: int):
+        """("call", way) / ("return", way) for those edges of a region, else None."""
+        if not self.regions:
+            return None
+        way = self.regions.calls.get((index, position))
+        if way is not None:
+            return "call", way
+        way = self.regions.returns.get((index, position))
+        return None if way is None else ("return", way)
+
+    def block_region(self, index: int) -> int:
+        return self.regions.of_block[index] if self.regions else 0
+
+    def _new(self, region: int) -> int:
+        context = len(self.region)
+        self.region.append(region)
+        self.callers.append({})
+        self.ends.append(None)
+        return context
+
+    def enter(self, way: int, caller: int, store: "Store", entry: int, region: int, limit: int):
+        """A way brings `store` from `caller` into `region` (at block `entry`): (the context
+        it enters now, whether it just moved there), or None when what it brings did not grow."""
+        key = (way, caller)
+        previous = self.entries.get(key)
+        joined = store if previous is None else previous.join(store)
+        if joined is previous:
+            return None
+        self.entries[key] = joined
+        old = self.now.get(key)
+        if old is not None and old == self.overflow.get(region):
+            return old, False  # merged already: it stays merged
+        frozen = (region, _frozen(joined))
+        context = self.known.get(frozen)
+        if context is None:
+            if old is not None and len(self.callers[old]) == 1:
+                context = old  # entered by this way alone: it grows in place, as a copy would
+                del self.known[self.key_of[old]]
+            elif self.count.get(region, 0) < limit:
+                context = self._new(region)
+                self.count[region] = self.count.get(region, 0) + 1
+            else:
+                self.merged = True
+                if region not in self.overflow:
+                    self.overflow[region] = self._new(region)
+                context = self.overflow[region]
+            if context != self.overflow.get(region):
+                self.known[frozen] = context
+                self.key_of[context] = frozen
+        if old is not None and old != context:
+            del self.callers[old][key]
+        self.callers[context][key] = None
+        self.now[key] = context
+        self.entry_of[context] = entry
+        return context, old != context
+
+    def back(self, context: int, way: int, caller: int, inputs: dict) -> "Store":
+        """What the end of `context` hands back to `way` from `caller`."""
+        end = self.ends[context]
+        if context != self.overflow.get(self.region[context]):
+            return end
+        return _unmerged(end, inputs[(self.entry_of[context], context)], self.entries[(way, caller)])
+
+    def outer(self, context: int, region: int) -> list:
+        """The contexts of `region` (which encloses `context`'s) that `context` was entered from."""
+        found, stack, seen = [], [context], {context}
+        while stack:
+            current = stack.pop()
+            if self.region[current] == region:
+                found.append(current)
+                continue
+            for _way, caller in self.callers[current]:
+                if caller not in seen:
+                    seen.add(caller)
+                    stack.append(caller)
+        return sorted(found)
+
+    def live(self) -> set:
+        """The contexts the final stores enter (others were left as the stores grew)."""
+        by_caller: dict = {}
+        for (way, caller), context in self.now.items():
+            by_caller.setdefault(caller, []).append(context)
+        live, stack = {0}, [0]
+        while stack:
+            for context in by_caller.get(stack.pop(), ()):
+                if context not in live:
+                    live.add(context)
+                    stack.append(context)
+        return live
+
+
+CONTEXTS_PER_WAY = 2
+CONTEXTS_EXTRA = 16
+
+
+def _unmerged(end: "Store", merged: "Store", own: "Store") -> "Store":
+    """The end of a merged context, for one of the ways merged into it: each value whose
+    state the way did not bring as it entered (another way's state was merged in) is
+    unknown afterwards (escaped: never reported), rather than carrying the other path's
+    state onto this way's path."""
+    out = None
+    for vid, vstate in merged.vals.items():
+        if own.vals.get(vid) != vstate and vid in end.vals:
+            out = out or end.copy()
+            out.vals[vid] = VState(frozenset({State.ESCAPED}))
+    return end if out is None else out
+
+
+def _frozen(store: "Store") -> tuple:
+    return frozenset(store.env.items()), frozenset(store.vals.items()), frozenset(store.status.items())
+
+
+def _fixpoint(interp: Interpreter, blocks, entry: int, inputs: dict, contexts: _Contexts) -> int:
+    """Iterate to the fixpoint in passes: each pass takes the (block, context) pairs whose
+    input changed in reverse postorder of the blocks, and one that a back edge changes
+    waits for the next pass, so a loop's body is gone through whole before its head again.
+    Inputs only grow (joins) in a finite lattice, so this ends; the number of passes it
+    took is returned, or PASSES + 1 when it was cut there."""
     order = _order(blocks, entry)
-    current = [(order[entry], entry)]
-    queued = {entry}  # the blocks in `current`
-    later: dict = {}
+    current = [(order[entry], entry, 0)]
+    queued = {(entry, 0)}  # the nodes in `current`
+    later: set = set()
     passes = 1
+
+    def reach(node: tuple, store: Store, source: int) -> None:
+        previous = inputs.get(node)
+        merged = store if previous is None else previous.join(store)
+        if merged is previous:
+            return
+        inputs[node] = merged
+        place = order[node[0]]
+        if place > order[source]:
+            if node not in queued:
+                heapq.heappush(current, (place, *node))
+                queued.add(node)
+        else:
+            later.add(node)
+
     while current:
-        _place, index = heapq.heappop(current)
-        queued.discard(index)
-        for target, store in _flow(interp, blocks, index, inputs[index]):
-            previous = inputs.get(target)
-            merged = store if previous is None else previous.join(store)
-            if merged is not previous:
-                inputs[target] = merged
-                place = order[target]
-                if place > order[index]:
-                    if target not in queued:
-                        heapq.heappush(current, (place, target))
-                        queued.add(target)
-                else:
-                    later[target] = place
+        _place, index, context = heapq.heappop(current)
+        queued.discard((index, context))
+        region = contexts.region[context]
+        for position, target, store in _flow(interp, blocks, index, inputs[(index, context)], True):
+            kind = contexts.edge(index, position)
+            if kind is None:
+                target_region = contexts.block_region(target)
+                if target_region == region:
+                    reach((target, context), store, index)
+                else:  # a jump out of a finally region: on in each context it was entered from
+                    for outer in contexts.outer(context, target_region):
+                        reach((target, outer), store, index)
+            elif kind[0] == "call":
+                way = kind[1]
+                target_region = contexts.block_region(target)
+                entered = contexts.enter(way, context, store, target, target_region, contexts.limit.get(target_region, 0))
+                if entered is not None:
+                    inner, moved = entered
+                    reach((target, inner), contexts.entries[(way, context)], index)
+                    if moved and contexts.ends[inner] is not None:  # its end is known: this way goes on now
+                        back = contexts.back(inner, way, context, inputs)
+                        reach((_resume_target(blocks, contexts.resume[way]), context), back, index)
+            else:
+                contexts.ends[context] = store
+                for way, caller in list(contexts.callers[context]):
+                    if way == kind[1]:
+                        reach((target, caller), contexts.back(context, way, caller, inputs), index)
         if not current and later:
             passes += 1
             if passes > PASSES:
                 return passes
-            current = [(place, target) for target, place in later.items()]
+            current = [(order[index], index, context) for index, context in later]
             heapq.heapify(current)
-            queued, later = set(later), {}
+            queued, later = set(later), set()
     return passes
 
 
-def _flow(interp: Interpreter, blocks, index: int, entry: Store):
+def _resume_target(blocks, resume: tuple) -> int:
+    """The block a way goes on at after `finally`: the target of its return edge."""
+    block, position = resume
+    return blocks[block].edges[position][0]
+
+
+def _flow(interp: Interpreter, blocks, index: int, entry: Store, positions: bool = False):
+    """Run a block from its input store; yields (target, store) per feasible edge, or
+    (position, target, store) with `positions`."""
     store = entry.copy()
     interp.infeasible = False
     for event in blocks[index].events:
@@ -905,7 +1099,7 @@ def _flow(interp: Interpreter, blocks, index: int, entry: Store):
         for event in edge_events:
             interp.run(out, event)
         if not interp.infeasible:
-            yield target, out
+            yield (position, target, out) if positions else (target, out)
 
 
 def _function_effects(interp: Interpreter) -> dict:

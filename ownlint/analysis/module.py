@@ -55,7 +55,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
         blocks = lowering.lower(graph, lowerer)
         where = span_of(scope.node.name) if isinstance(scope.node, cst.FunctionDef) else LazySpan.fixed(Span(1, 0, 1, 0))
-        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where)
+        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where, graph.regions())
 
     # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
     # of its methods is, since its checks need every method's summary.
