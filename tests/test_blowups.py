@@ -7,6 +7,7 @@ their time, memory and growth (README, Performance).
 import importlib.util
 import json
 import os
+import sys
 
 import pytest
 
@@ -109,4 +110,23 @@ def test_finally_bodies_reached_in_ways_that_differ(tmp_path):
                          "ways than ownlint keeps apart, so some were merged and findings in it may be imprecise"),
         (49, 5, "OWN102", "`p` is released again by `libc.free`; it was already released (line 48)"),
     ]
+    assert code == 1
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the deeper recursion limit is only safe from Python 3.11 on")
+def test_a_long_if_elif_chain_is_analysed(tmp_path):
+    # libcst nests each `elif` in the one before; CPython compiles chains of some 3,000
+    # branches. 350 and more used to be reported as nested too deeply (and 500 ended the
+    # run: the error handler itself raised, printing the deep node).
+    code, found = lint(tmp_path, shapes.elif_chain(1000))
+    assert found == [(2008, 5, "OWN102", "`p` is released again by `libc.free`; it was already released (line 9)")]
+    assert code == 1
+
+
+def test_a_chain_deeper_than_the_analysis_can_follow_says_why(tmp_path, monkeypatch):
+    monkeypatch.setattr("ownlint.run.parse.ANALYSIS_RECURSION_LIMIT", 1000)
+    code, found = lint(tmp_path, shapes.elif_chain(600))
+    assert found == [(1, 1, "OWN901", "cannot analyse this file: it nests statements deeper than ownlint can analyse "
+                                      "(an if/elif chain of 600 branches; libcst's code generation recurses once per "
+                                      "branch)")]
     assert code == 1

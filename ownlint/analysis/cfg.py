@@ -340,18 +340,24 @@ class Builder:
         self._add(Step("def", node))
 
     def _if(self, node: cst.If) -> None:
-        self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
-        test_block = self.current
-        after = self._new()
-        self.current = self._new()
-        self._edge(test_block, self.current, (node.test, True))
-        self._body(node.body)
-        self._edge(self.current, after)
-        self.current = self._new()
-        self._edge(test_block, self.current, (node.test, False))
-        if isinstance(node.orelse, cst.If):
-            self._if(node.orelse)
-        elif isinstance(node.orelse, cst.Else):
+        # An `elif` is an If in the orelse of the one before: the chain is walked, not
+        # recursed into (CPython compiles chains of some 3,000 branches).
+        after = None
+        while True:
+            self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
+            test_block = self.current
+            if after is None:
+                after = self._new()
+            self.current = self._new()
+            self._edge(test_block, self.current, (node.test, True))
+            self._body(node.body)
+            self._edge(self.current, after)
+            self.current = self._new()
+            self._edge(test_block, self.current, (node.test, False))
+            if not isinstance(node.orelse, cst.If):
+                break
+            node = node.orelse
+        if isinstance(node.orelse, cst.Else):
             self._body(node.orelse.body)
         self._edge(self.current, after)
         self.current = after
