@@ -150,6 +150,9 @@ def main() -> int:
         name, _, values = item.partition("=")
         sizes[name] = tuple(int(v) for v in values.split(","))
     failed = False
+    startup = measure(HEAD + "def f():\n    libc.free(libc.malloc(8))\n    libc.free(libc.malloc(8))\n", args.timeout)
+    print(f"{'startup':15} {'':6}  {startup['seconds']:7.2f} s  {startup['peak_kib'] / 1024:7.0f} MiB  "
+          "(a two-line function: what every run below costs anyway)", flush=True)
     for name in args.shape or list(SHAPES):
         make = SHAPES[name][0]
         previous = None

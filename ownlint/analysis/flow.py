@@ -1093,8 +1093,10 @@ def _flow(interp: Interpreter, blocks, index: int, entry: Store, positions: bool
         interp.run(store, event)
     edges = blocks[index].edges
     for position, (target, edge_events, _implicit) in enumerate(edges):
-        # The last edge takes the block's store itself; the others a copy each.
-        out = store if position == len(edges) - 1 else store.copy()
+        # Edges without events all hand on the block's store itself (what is handed on is
+        # never changed: a store is copied before a block runs on it, joins make new ones);
+        # an edge with events (a condition, temporaries dying) runs them on a copy.
+        out = store.copy() if edge_events else store
         interp.infeasible = False
         for event in edge_events:
             interp.run(out, event)
