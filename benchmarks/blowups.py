@@ -130,7 +130,8 @@ def measure(source: str, timeout: float) -> dict:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(source)
         command = [sys.executable, "-c", _TIMER, str(timeout), sys.executable, "-m", "ownlint", "--jobs", "1",
-                   "--no-cache", "--isolated", "--format", "json", "--file-time-limit", "0", path]
+                   "--no-cache", "--isolated", "--format", "json", "--file-time-limit", "0", "--file-memory-limit", "0",
+                   path]
         env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", ROOT)}
         out = subprocess.run(command, stdout=subprocess.PIPE, env=env, check=True).stdout
     head, _, body = out.partition(b"\n")

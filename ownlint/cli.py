@@ -16,18 +16,20 @@ from typing import Optional, Sequence, TextIO
 
 from . import __version__, catalog
 from .contracts import packs
-from .report import baseline, formats as reporters, ruledocs
+from .report import baseline, formats as reporters, libraries as report_libraries, ruledocs
+from .report.formats.text import display_path
 from .run import cache, config, engine, parallel, progress
 from .types import ConfigError
 
-SUBCOMMANDS = ("explain", "rules", "config", "infer")
+SUBCOMMANDS = ("explain", "rules", "config", "infer", "libraries", "packs")
 
 
 def _lint_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ownlint",
         description="Find ownership bugs in Python code that calls C through ctypes or cffi.",
-        epilog="Subcommands: `ownlint explain CODE`, `ownlint rules`, `ownlint config [PATH]`, `ownlint infer FILE`.",
+        epilog="Subcommands: `ownlint explain CODE`, `ownlint rules`, `ownlint config [PATH]`, `ownlint infer FILE`, "
+               "`ownlint libraries [PATH ...]`, `ownlint packs`.",
     )
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
     parser.add_argument("--format", choices=reporters.names(), default="text", help="output format (default: text)")
@@ -134,6 +136,8 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     settings = _settings(args, args.paths[0])
     contracts = packs.load_contracts(settings.packs)
     accepted = baseline.load(args.baseline) if args.baseline and not args.write_baseline else frozenset()
+    if args.write_baseline:
+        baseline.target(args.write_baseline)  # refused before the run, not after it
     meter = progress.Progress(stderr) if progress.wanted(stderr, args.quiet) else None
     store = None
     if not args.no_cache:
@@ -145,7 +149,7 @@ def _lint(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if meter is not None:
             meter.finish()
     for error in result.errors:
-        stderr.write(f"ownlint: {error.path}: {error.message}\n")
+        stderr.write(f"ownlint: {display_path(error.path)}: {error.message}\n")
     if args.write_baseline:
         written = baseline.write(args.write_baseline, result.findings)
         if not args.quiet:
@@ -254,6 +258,43 @@ def _infer(argv: Sequence[str], stdout: TextIO) -> int:
     return 0
 
 
+def _libraries(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ownlint libraries",
+        description="List every C library the code loads or calls, and where each C function's contract comes from.")
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    _add_config_options(parser)
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="worker processes (default: one per CPU core)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    args = parser.parse_args(argv)
+    settings = _settings(args, args.paths[0])
+    contracts = packs.load_contracts(settings.packs)
+    store = None if args.no_cache else cache.Cache(os.path.join(settings.root, cache.DIRECTORY), contracts.pack_paths)
+    result = engine.lint(list(args.paths), settings, contracts, jobs=args.jobs or parallel.default_jobs(), cache=store)
+    for error in result.errors:
+        stderr.write(f"ownlint: {error.path}: {error.message}\n")
+    report_libraries.emit(result.libraries, stdout, args.format)
+    return 2 if result.errors else 0
+
+
+def _packs(argv: Sequence[str], stdout: TextIO) -> int:
+    parser = argparse.ArgumentParser(prog="ownlint packs",
+                                     description="List the shipped rule packs and the C libraries they describe.")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    args = parser.parse_args(argv)
+    rows = packs.describe_shipped()
+    if args.format == "json":
+        stdout.write(json.dumps({"packs": rows}, indent=2) + "\n")
+        return 0
+    for row in rows:
+        how = "; ".join(f"{key} {', '.join(row[key])}" for key in ("paths", "modules", "prefixes") if row[key])
+        stdout.write(f"{row['name']:<16} {row['functions']:>4} functions, {row['patterns']:>2} patterns  "
+                     f"{row['description']}\n{'':<16} {'always active' if row['default'] else 'recognised by ' + how}\n")
+    return 0
+
+
 def _dispatch(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if argv and argv[0] == "explain":
         return _explain(argv[1:], stdout)
@@ -263,6 +304,10 @@ def _dispatch(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return _config(argv[1:], stdout)
     if argv and argv[0] == "infer":
         return _infer(argv[1:], stdout)
+    if argv and argv[0] == "libraries":
+        return _libraries(argv[1:], stdout, stderr)
+    if argv and argv[0] == "packs":
+        return _packs(argv[1:], stdout)
     return _lint(argv, stdout, stderr)
 
 

@@ -1,4 +1,4 @@
-"""Source text as Python reads it: bytes decoded by BOM, coding cookie, then UTF-8."""
+"""Source text as Python reads it: bytes decoded by BOM, coding cookie, then UTF-8; its lines."""
 
 from __future__ import annotations
 
@@ -17,3 +17,16 @@ def decode(raw: bytes) -> str:
         if match:
             return raw.decode(match.group(1).decode("ascii"))
     return raw.decode("utf-8")
+
+
+def lines(text: str) -> list[str]:
+    """The lines of `text` as Python numbers them, without their ends: line N is
+    `lines(text)[N - 1]`. Only `\\n`, `\\r\\n` and `\\r` end a line (`str.splitlines` also
+    breaks at form feeds, `\\x0b`, `\\x1c`-`\\x1e`, `\\x85`, `\\u2028` and `\\u2029`, which
+    Python keeps inside a line)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = text.split("\n")
+    if parts[-1] == "":
+        parts.pop()
+    return parts

@@ -176,7 +176,7 @@ class Contract:
     success: tuple[object, ...] = (0,)
     owner: Optional[int] = None
     alias_of: Optional[int] = None
-    out: Optional[int] = None
+    out: tuple[int, ...] = ()  # out-parameters it fills (`sqlite3_open(name, &db)`; PKCS12_parse fills three)
     releases: Optional[int] = None
     idempotent: bool = False
     weak: bool = False  # an alias that does not keep Python-owned memory alive (ffi.cast, ctypes.addressof)
@@ -188,9 +188,17 @@ class Contract:
     manages: Optional[int] = None
     destructor: Optional[int] = None
     reallocates: Optional[int] = None
-    # The family of values this function acquires when they are not the return value
-    # (out-parameters); `family` is used when this is empty.
-    out_family: str = ""
+    # The families of the values it acquires through `out`, one per out-parameter (or one
+    # for all); `family` is used when this is empty.
+    out_family: tuple[str, ...] = ()
+    refs: Optional[int] = None  # gives the caller one more reference to this argument (`g_object_ref`)
+    takes_on_success: tuple[int, ...] = ()  # takes these arguments only when it succeeds (`sk_X509_push`)
+
+    def family_of_out(self, position: int) -> str:
+        """The family of the value the `position`-th out-parameter receives."""
+        if not self.out_family:
+            return self.family
+        return self.out_family[position] if position < len(self.out_family) else self.out_family[-1]
 
 
 class ReceiverKind(enum.Enum):
@@ -209,7 +217,12 @@ class LibraryFilter:
     kind: ReceiverKind = ReceiverKind.ANY
     module: str = ""
     names: tuple[str, ...] = ()
-    paths: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # regexes searched in the constant parts of the loader's argument
+    modules: tuple[str, ...] = ()  # regexes searched in the dotted names of compiled cffi modules
+    prefixes: tuple[str, ...] = ()  # function-name prefixes that identify the library's functions
+    # A library pack shipped in rules/ switches itself on: it applies only where its library
+    # is recognised (by path, module or prefix), never to any library as a user's pack does.
+    recognised_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,6 +236,7 @@ class Loaders:
     imported_library_names: frozenset[str] = frozenset()
     imported_ffi_names: frozenset[str] = frozenset()
     callback_prototypes: frozenset[str] = frozenset()  # CFUNCTYPE(...) makes a type; calling it, a callback
+    library_objects: frozenset[str] = frozenset()  # names that are libraries already (`ctypes.pythonapi`)
 
 
 # Key prefix, in the summaries shared across modules, of a function that some module gives
@@ -233,7 +247,12 @@ INFERRED = "inferred:"
 # Key prefix of a `restype = c_char_p` declared on a receiver that is not a library object
 # of its module (`def load(lib): lib.f.restype = c_char_p`): the calls report it.
 CHAR_P = "char_p:"
-GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P)  # keys that are not `module.name`: any file naming the function
+# Key prefix of an attribute name that holds a library (`self._lib = CDLL(...)`, a class's
+# `lib`): `backend._lib.f()` anywhere in the project calls that library.
+LIBATTR = "libattr:"
+PROTOTYPE = "prototype"  # the export of a module-level `PROTO = CFUNCTYPE(...)`: calling it makes a callback
+FFIATTR = "ffiattr:"  # the same for an attribute that holds an ffi object (`self._ffi = FFI()`)
+GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P, LIBATTR, FFIATTR)  # keys that are not `module.name`: any file naming the function
 
 
 @dataclass(frozen=True)
@@ -278,6 +297,30 @@ class LibraryObject:
     # releases in its __del__): what their results own is the class's business.
     wrapped: frozenset[str] = frozenset()
     ctypes: bool = False  # loaded by ctypes (CDLL, cdll.X): results are C ints unless `restype` says otherwise
+    # Not the library but one of its functions, bound to a Python name (`SDL_Init =
+    # _bind("SDL_Init", ...)`): exported like a library, so other modules see the C function.
+    function: str = ""
+    loader: bool = False  # not the library but a function that returns it (`def load(): return CDLL(...)`)
+    origin: str = ""  # the loader's argument, when it has no constant (`LoadLibrary(libarchive_path)`)
+    binds: tuple = ()  # not the library but a helper binding its functions: (name's parameter, prefix)
+
+    @property
+    def is_library(self) -> bool:
+        """Not one of its functions, a loader or a binder (exported in its place)."""
+        return not (self.function or self.loader or self.binds)
+
+    @property
+    def label(self) -> str:
+        """What users call the library: the first constant that loaded it, else the loader's
+        argument, else its name."""
+        # Of several constants (`os.environ.get("LIBARCHIVE") or find_library("archive")`),
+        # one that looks like a library name, else the last that is not an environment
+        # variable's name.
+        named = [p for p in self.paths if not (p.isupper() or p == "<process>")] or list(self.paths)
+        for path in named:
+            if any(mark in path.lower() for mark in ("lib", ".so", ".dll", ".dylib")):
+                return path
+        return named[-1] if named else self.origin or self.name
 
 
 @dataclass(frozen=True)
@@ -288,6 +331,18 @@ class PackFunctions:
     path: str
     library: LibraryFilter
     functions: dict = field(default_factory=dict, hash=False, compare=False)
+    # (glob, compiled regex, Contract) of entries named by a pattern (`"libvlc_*_release"`),
+    # in the pack's order; an explicitly named entry wins over any pattern.
+    patterns: tuple = field(default=(), hash=False, compare=False)
+    explicit: bool = False  # given with --pack or `packs = [...]` (the summary names it if it matches no call)
+
+    def contract_for(self, name: str, explicit: bool = True) -> Optional[Contract]:
+        if explicit:
+            return self.functions.get(name)
+        for _glob, regex, contract in self.patterns:
+            if regex.fullmatch(name):
+                return contract
+        return None
 
 
 # --- rules ---------------------------------------------------------------------------
@@ -344,6 +399,18 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class LibraryUse:
+    """A C library as a file (or, merged, a run) sees it: `ownlint libraries` and the
+    summary line say from it how much of the C side ownlint could check."""
+
+    name: str  # what users call it: the soname, find_library name or cffi module that loaded it
+    kind: str  # "ctypes" or "cffi"
+    loaded_at: tuple[tuple[str, int], ...] = ()  # (path, line) of each place that loads it
+    packs: tuple[str, ...] = ()  # the packs that describe it (recognise it, or give a function a contract)
+    functions: tuple[tuple[str, int, Optional[str]], ...] = ()  # (C function, call sites, contract source)
+
+
+@dataclass(frozen=True)
 class RunResult:
     findings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]
@@ -351,3 +418,5 @@ class RunResult:
     files: int
     sources: dict  # path -> source text, for code frames
     baselined: int = 0  # findings hidden because the baseline accepts them
+    libraries: tuple[LibraryUse, ...] = ()  # every C library called, merged over the files, by name
+    unmatched_packs: tuple[str, ...] = ()  # packs given explicitly (--pack, config) that matched no call

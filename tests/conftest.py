@@ -12,6 +12,9 @@ def project(tmp_path):
 
 
 def pytest_terminal_summary(terminalreporter):
+    realworld = sys.modules.get(f"{__package__}.test_realworld")
+    for line in getattr(realworld, "LIBRARIES", []):  # what `ownlint libraries` saw in each release
+        terminalreporter.write_line(line)
     fuzz = sys.modules.get(f"{__package__}.test_fuzz")
     if fuzz is None:  # not collected, or skipped for want of hypothesmith
         return

@@ -26,9 +26,62 @@ def test_text_output_is_exact(project):
           = buggy.py:8:11: acquired here by `libc.malloc`
           = help: Release it once; set the variable to None after releasing if other code checks it.
 
-        Found 1 finding in 1 file.
+        Found 1 finding in 1 file; contracts for 2 of 2 C functions called.
         """
     )
+
+
+def test_text_output_quotes_file_names_that_could_be_misread(project):
+    """A name with a control character, a quote, a backslash or a colon is printed as a
+    double-quoted string with backslash escapes, so that every record is one line and
+    `name:line:col:` can only be read one way; other names are printed as they are."""
+    names = {
+        "odd\nname.py": '"odd\\nname.py"',
+        "colon:12:3: OWN999 fake.py": '"colon:12:3: OWN999 fake.py"',
+        'say "hi".py': '"say \\"hi\\".py"',
+        "back\\slash.py": '"back\\\\slash.py"',
+        "tab\tand\x1b[31mred.py": '"tab\\tand\\x1b[31mred.py"',
+        "line\u2028sep.py": '"line\\u2028sep.py"',
+        os.fsdecode(b"caf\xe9.py"): '"caf\\xe9.py"',
+        "café 漢字.py": "café 漢字.py",
+    }
+    (project / "buggy.py").unlink()
+    for name, shown in names.items():
+        folder = project / "quoted"
+        folder.mkdir()
+        (folder / name).write_text(BUGGY)
+        code, out, err = run("--no-cache", name, cwd=folder)
+        assert (code, err) == (1, "")
+        lines = out.splitlines()
+        assert lines[0] == f"{shown}:10:5: OWN102 `buf` is released again by `libc.free`; it was already released (line 9)"
+        assert lines[5:7] == [f"  = {shown}:9:5: released here", f"  = {shown}:8:11: acquired here by `libc.malloc`"]
+        assert len(lines) == 10
+        (folder / name).unlink()
+        (folder / name).symlink_to("nowhere")
+        code, out, err = run("--no-cache", name, cwd=folder)
+        assert (code, err) == (2, f"ownlint: {shown}: broken symbolic link (its target does not exist)\n")
+        (folder / name).unlink()
+        folder.rmdir()
+    (project / os.fsdecode(b"caf\xe9.py")).write_text(BUGGY)  # a name that is not UTF-8: every format copes
+    for format in ("json", "sarif", "github", "gitlab"):
+        assert run("--format", format, ".", cwd=project)[::2] == (1, ""), format
+
+
+def test_the_caret_is_placed_by_terminal_columns(project):
+    """East Asian wide characters and emoji take two columns, combining marks none."""
+    (project / "buggy.py").write_text(BUGGY.replace("    libc.free(buf)\n    libc.free(buf)\n",
+                                                    "    libc.free(buf)\n    t = '漢字😀e\u0301'; libc.free(buf)\n"))
+    code, out, _ = run("buggy.py", cwd=project)
+    assert code == 1
+    assert out.splitlines()[:4] == [
+        "buggy.py:10:18: OWN102 `buf` is released again by `libc.free`; it was already released (line 9)",
+        "   |",
+        "10 |     t = '漢字😀e\u0301'; libc.free(buf)",
+        "   | " + " " * (9 + 2 * 3 + 1 + 3) + "^" * 14 + " double-release",
+    ]
+    (project / "buggy.py").write_text(BUGGY.replace("libc.free(buf)\n\n", "libc.free(buf)\n").replace(
+        "    libc.free(buf)\n    libc.free(buf)\n", "    libc.free(buf)\n    libc.free(buf  # 漢字\n    )\n"))
+    assert run("buggy.py", cwd=project)[1].splitlines()[3] == "   |     " + "^" * (17 + 2 * 2) + " double-release"
 
 
 def test_json_output_is_exact(project):
@@ -54,7 +107,7 @@ def test_json_output_is_exact(project):
 
 
 def test_clean_run_exits_zero(project):
-    assert run("clean.py", cwd=project) == (0, "All checks passed (1 file checked).\n", "")
+    assert run("clean.py", cwd=project) == (0, "All checks passed (1 file checked; no C library calls found).\n", "")
 
 
 def test_paths_are_shown_as_given(project):
@@ -128,6 +181,47 @@ def test_select_and_ignore_flags(project):
     code, _, err = run("--select", "OWN999", "buggy.py", cwd=project)
     assert code == 2
     assert err == "ownlint: error: command line: `--select`: unknown rule code or prefix 'OWN999'\n"
+
+
+def test_an_empty_selection_is_a_usage_error(project):
+    for flag in ("--select", "--extend-select", "--ignore"):
+        for given in ("", ",", " , "):
+            code, out, err = run(flag, given, "buggy.py", cwd=project)
+            assert (code, out) == (2, "")
+            assert err == (f"ownlint: error: command line: `{flag}`: no rule code given (expected comma-separated "
+                           "codes or prefixes such as OWN101, OWN1 or ALL)\n")
+    assert run("rules", "--select", ",", cwd=project)[0] == 2
+
+
+def test_configuration_errors_name_file_line_and_key(project):
+    """Errors that used to surface as internal errors."""
+    cases = {
+        "pyproject.toml": ('tool = 1\n\n[project]\nname = "x"\n', 1, "tool", "must be a table"),
+        "tables.toml": ('[tool]\nownlint = "yes"\n', 2, "tool.ownlint", "must be a table"),
+        "exclude.toml": ('select = ["OWN1"]\nexclude = ["build", "!"]\n', 2, "exclude",
+                         "not a gitignore pattern: '!'"),
+        "extend.toml": ('extend-exclude = ["a\\\\"]\n', 1, "extend-exclude", "not a gitignore pattern: 'a\\\\'"),
+        "pfi.toml": ('[per-file-ignores]\n"tests/*" = ["OWN201"]\n"\\\\" = ["OWN201"]\n', 3,
+                     "per-file-ignores.\\", "not a gitignore pattern: '\\\\'"),
+        "deep.toml": ("select = []\n\nx = " + "[" * 600 + "]" * 600 + "\n", 3, "x",
+                      "invalid TOML: nested too deeply for Python's TOML reader"),
+        "deeptable.toml": ("[a]\nb = 1\nc = " + "{d = " * 600 + "1" + "}" * 600 + "\n", 3, "a.c",
+                           "invalid TOML: nested too deeply for Python's TOML reader"),
+    }
+    for name, (text, line, key, message) in cases.items():
+        folder = project / name.replace(".", "_")
+        folder.mkdir()
+        config = folder / ("pyproject.toml" if name.startswith("pyproject") or name == "tables.toml" else name)
+        config.write_text(text)
+        code, out, err = run("--config", str(config), "buggy.py", cwd=project)
+        assert (code, out, err) == (2, "", f"ownlint: error: {config}:{line}: `{key}`: {message}\n"), name
+    code, _, err = run("--extend-exclude", "build,!", "buggy.py", cwd=project)
+    assert (code, err) == (2, "ownlint: error: command line: `--extend-exclude`: not a gitignore pattern: '!'\n")
+
+
+def test_a_gitignore_line_that_is_not_a_pattern_is_skipped_as_git_does(project):
+    (project / ".gitignore").write_text("!\nbuggy.py\n\\\n")
+    assert run(".", cwd=project) == (0, "All checks passed (1 file checked; no C library calls found).\n", "")
 
 
 def test_pyproject_configuration(project):

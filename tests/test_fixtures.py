@@ -66,3 +66,20 @@ def test_strict_unchecked_null_in_acquisition_fixture():
         lines = handle.read().splitlines()
     unchecked = lines.index("    ctypes.memset(p, 0, n)") + 1
     assert actual(path, select=["OWN503"]) == {(unchecked, 19, "OWN503")}
+
+
+def test_library_objects_across_modules():
+    """Issue 13: libraries reached through imported loaders, module and object attributes,
+    cryptography-style Binding classes, compiled cffi modules in every import form, bound
+    functions star-imported, and Shapely-style wrapper instances."""
+    package = os.path.join(ROOT, "tests", "fixtures", "recognition")
+    assert actual(package, select=DEFAULT, relative_to=package) == _expected_in(package)
+
+
+def test_status_checks_written_as_comparisons():
+    """`success = ">= 0"` or `["== 1"]` in a pack, and `rc < 0`, `<= -1`, `!= 1` in the code."""
+    folder = os.path.join(ROOT, "tests", "fixtures", "status")
+    path = os.path.join(folder, "program.py")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    assert actual(path, extra_packs=(os.path.join(folder, "status.toml"),), select=DEFAULT) == expected(source)

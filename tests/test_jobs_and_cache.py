@@ -245,3 +245,92 @@ def test_cache_keys_are_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(digests) == 1
+
+
+def _reshaped(document):
+    """Valid JSON of another shape than the cache writes, made from a real entry."""
+    text = json.dumps(document)
+    yield json.dumps({**document, "exports": []})
+    yield json.dumps({**document, "kept": {}})
+    yield json.dumps({**document, "error": [1]})
+    yield json.dumps({**document, "exports": {"f": ["x.py", {"summary": {"params": "ab"}}]}})
+    yield json.dumps({**document, "exports": {"f": ["x.py", {"library": ["lib", [], [], 1], "marker": "m"}]}})
+    yield text.replace('"s": [', '"s": [Infinity, ', 1) if '"s": [' in text else '{"kept": [{"s": [NaN]}]}'
+    yield text.replace('"c": "OWN', '"c": "XOWN', 1) if '"c": "OWN' in text else '{"kept": [{"c": 1}]}'
+    yield text.replace('"m": "', '"m": "\\ud800', 1) if '"m": "' in text else '{"kept": [{"m": "\\ud800"}]}'
+    yield "[" * 100_000 + "]" * 100_000
+    yield "[]"
+
+
+def test_cache_entries_of_another_shape_are_misses(tree):
+    cold = lint(tree, "-j", "1")
+    originals = {entry: json.loads(entry.read_text()) for entry in entries(tree / ".ownlint_cache")
+                 if not entry.name.startswith("scans-")}
+    assert any(doc["kept"] for doc in originals.values()) and any(doc["exports"] for doc in originals.values())
+    shapes = {entry: list(_reshaped(doc)) for entry, doc in originals.items()}
+    for variant in range(len(next(iter(shapes.values())))):
+        for entry, texts in shapes.items():
+            entry.write_text(texts[variant])
+        assert lint(tree, "-j", "1") == cold, shapes[next(iter(shapes))][variant][:200]
+
+
+def test_a_scan_index_of_another_shape_is_rebuilt(tree, monkeypatch):
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    cold = lint(tree, "-j", "1")
+    [index] = (tree / ".ownlint_cache").glob("scans-*.json")
+    path = str(tree / "plain.py")
+    for garbage in ({path: [[1, 2, 3, 4], {"prefilter": 1}]}, {path: [[1, 2, 3, "4"], {}]},
+                    {path: [[-1, 2, 3, 4], {}], "x": [[1, 2, 3, 4], []]}, {path: [[1, 2, 3, 4], {}, 5]}):
+        index.write_text(json.dumps(garbage))
+        assert lint(tree, "-j", "1") == cold
+    for garbage in ('{"%s": [[Infinity, 2, 3, 4], {}]}' % path, "[" * 100_000 + "]" * 100_000):
+        index.write_text(garbage)
+        assert lint(tree, "-j", "1") == cold
+        assert json.loads(index.read_text())[path][1]["prefilter"] is False
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_named_pipes_in_the_cache_are_not_opened(tree, monkeypatch):
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    cold = lint(tree, "-j", "1")
+    pipes = [*entries(tree / ".ownlint_cache")]
+    for entry in pipes:
+        entry.unlink()
+        os.mkfifo(entry)
+    code = subprocess.run([sys.executable, "-m", "ownlint", "--pack", str(STACK_PACK), "--format", "json", "-j", "1",
+                           "."], cwd=tree, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True, timeout=60)
+    assert (code.returncode, code.stdout, code.stderr) == cold
+    assert lint(tree, "-j", "1") == cold  # the pipes were replaced by entries
+    assert all(entry.is_file() for entry in pipes)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits")
+def test_a_full_disk_leaves_no_temporary_files(tree):
+    """A file-size limit makes writes into the cache fail after their file was created, as a
+    full disk does (40 bytes: less than any entry, enough for the worker pool's semaphores):
+    the run's output is the same, and no partial file is left behind."""
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (40, 40)); "
+              "from ownlint.cli import main; sys.exit(main())")
+    command = [sys.executable, "-c", script, "--pack", str(STACK_PACK), "--format", "json", "-j", "2", "."]
+    done = subprocess.run(command, cwd=tree, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == lint(tree, "--no-cache")
+    left = sorted(p.name for p in (tree / ".ownlint_cache").rglob("*") if p.is_file())
+    assert left == [".gitignore"]
+
+
+def test_every_input_of_the_analysis_is_part_of_the_key(tmp_path):
+    """Each field of a Job decides the file's result (but `debug`, which only words an
+    internal error, never cached): changing any one gives another cache entry."""
+    import dataclasses
+
+    store = cache.Cache(str(tmp_path), ())
+    job = engine.Job("a.py", b"import ctypes\n", frozenset({"OWN101"}), "a.py", False, "pkg.a", None)
+    other = {"display": "b.py", "raw": b"import cffi\n", "enabled": frozenset({"OWN102"}), "path_key": "b.py",
+             "module": "pkg.b", "external": {"pkg.c.make": ("c.py", "restype:")}}
+    key = store.key(engine._inputs(job))
+    assert set(other) == {f.name for f in dataclasses.fields(engine.Job)} - {"debug"}
+    for name, value in other.items():
+        assert store.key(engine._inputs(dataclasses.replace(job, **{name: value}))) != key, name
+    assert store.key(engine._inputs(dataclasses.replace(job, debug=True))) == key

@@ -94,6 +94,18 @@ def test_missing_pack_file(tmp_path):
     assert error_of(path) == f"{path}: rule pack not found"
 
 
+def test_success_comparisons_are_validated(tmp_path):
+    pack = tmp_path / "p.toml"
+    pack.write_text('[pack]\nname = "p"\n\n[functions.f]\nreturns = "status"\nsuccess = "at least 0"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_contracts([(str(pack), None)], with_defaults=False)
+    assert str(caught.value) == (f"{pack}:6: `functions.f.success`: 'at least 0' is neither a constant name nor "
+                                 "a comparison such as \">= 0\"")
+    pack.write_text('[pack]\nname = "p"\n\n[functions.f]\nreturns = "status"\nsuccess = [">= 0", "OK", 3]\n')
+    contract = load_contracts([(str(pack), None)], with_defaults=False).lookup(ReceiverKind.ANY, "f")
+    assert contract.success == ((">=", 0), "OK", 3)
+
+
 def test_library_paths_are_matched_on_their_first_256_characters(tmp_path):
     """A pack's `paths` regexes are user input: a long library name is cut before they
     see it, so even a pattern that backtracks polynomially (`a*a*a*x`) stays cheap."""

@@ -44,15 +44,47 @@ def confirmed_bugs(ids):
         return [row for row in csv.DictReader(handle, delimiter="\t") if row["id"] in ids]
 
 
-def _lint_release(tmp_path_factory, package, version, packs=()):
+def _fetch(tmp_path_factory, package, version):
     dest = tmp_path_factory.mktemp(f"{package}-{version}")
     fetch = subprocess.run([sys.executable, os.path.join(REALWORLD, "fetch.py"), package, version, str(dest)],
                            capture_output=True, text=True, timeout=300)
     if fetch.returncode != 0:
         pytest.skip(f"could not download {package} {version}")
+    return dest
+
+
+def _lint_release(tmp_path_factory, package, version, packs=()):
+    dest = _fetch(tmp_path_factory, package, version)
     code, out, err = run("--format", "json", *(arg for pack in packs for arg in ("--pack", pack)), str(dest))
     assert code in (0, 1), err
     return json.loads(out)
+
+
+def every_release():
+    if not os.path.isdir(REALWORLD):
+        return []
+    with open(os.path.join(REALWORLD, "cases.tsv"), newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    found = {(row["package"], row[key]) for row in rows for key in ("buggy_version", "fixed_version")}
+    return sorted(found | set(clean_releases()))
+
+
+LIBRARIES: list = []  # printed at the end of the run (conftest.py)
+
+
+@pytest.mark.parametrize("package,version", every_release())
+def test_libraries_are_seen(tmp_path_factory, package, version):
+    """`ownlint libraries` on each release: the C libraries it recognises and how many C
+    functions it sees called through them (recorded, and printed at the end)."""
+    dest = _fetch(tmp_path_factory, package, version)
+    code, out, err = run("libraries", "--no-cache", "--format", "json", str(dest))
+    assert code in (0, 2), err  # 2: files that are not Python 3 (OWN901 lines on stderr)
+    libraries = json.loads(out)["libraries"]
+    called = sum(len(library["functions"]) for library in libraries)
+    known = sum(1 for library in libraries for f in library["functions"] if f["contract"])
+    names = ", ".join(f"{library['name']} ({len(library['functions'])})" for library in libraries)
+    LIBRARIES.append(f"libraries: {package} {version}: {called} C functions, {known} with a contract: {names}")
+    assert called > 0, "no C function seen"
 
 
 MAGICKWAND = os.path.join(ROOT, "examples", "magickwand", "magickwand.toml")

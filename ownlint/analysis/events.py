@@ -133,6 +133,7 @@ class Discard:
 
     key: str
     span: Span
+    because: str = ""  # who throws it away, when not the statement (`its errcheck ...`)
 
 
 @dataclass(frozen=True)

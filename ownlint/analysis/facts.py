@@ -8,13 +8,14 @@ every function, which is how bindings are written.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
 import libcst as cst
 
 from . import nodes
-from ..types import LibraryObject, Loaders
+from ..types import FFIATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders
 
 __all__ = ["Facts", "LibraryObject", "Scope", "collect", "dotted"]
 
@@ -34,6 +35,7 @@ class Scope:
     self_attrs: set = field(default_factory=set)  # X in `self.X` in this scope's own code
     self_stores: set = field(default_factory=set)  # X in `self.X = ...` (and augmented, annotated, tuple targets)
     nested: list = field(default_factory=list)  # the scopes defined directly inside this one
+    bound: dict = field(default_factory=dict)  # local name -> `getattr(...)` it was bound to (binders)
 
 
 @dataclass
@@ -54,10 +56,11 @@ class Facts:
     restypes: list = field(default_factory=list)  # (library, function name, value, target) of `lib.f.restype = T`
     custom_restypes: set = field(default_factory=set)  # functions given a restype class of the program's own
     declared_restypes: set = field(default_factory=set)  # functions given any restype, on any receiver
+    computed_restypes: bool = False  # a restype set on a function whose name is computed: OWN501 cannot tell
     callback_argtypes: dict = field(default_factory=dict)  # function -> {position: callback type} of its argtypes
     named_calls: list = field(default_factory=list)  # (receiver name, function, call node) of `x.f(...)`
     other_restypes: list = field(default_factory=list)  # (function, value) of `X.f.restype = T`, X no library
-    errchecks: set = field(default_factory=set)  # functions given an errcheck (it raises on failure)
+    errchecks: dict = field(default_factory=dict)  # function -> the module function given as its errcheck ("" if other)
     library_calls: list = field(default_factory=list)  # (library, function, call node) of `lib.f(...)`
     partials: dict = field(default_factory=dict)  # name -> module function of `name = functools.partial(f)`
     library_loaders: dict = field(default_factory=dict)  # function -> the libraries it returns (a tuple)
@@ -66,6 +69,18 @@ class Facts:
     inferred: dict = field(default_factory=dict)  # function -> Contract inferred from a cdef (inference.py)
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
+    loaders: Loaders = field(default_factory=Loaders)
+    loader_aliases: set = field(default_factory=set)  # `dll_loader = ctypes.CDLL`: names that load libraries
+    method_loaders: dict = field(default_factory=dict)  # method name -> the library it returns (`finder.load()`)
+    binders: dict = field(default_factory=dict)  # function -> (library, parameter index, prefix) of `return getattr(lib, name)`
+    qualified_libraries: dict = field(default_factory=dict)  # `pkg.core.rt` -> the library another module loads
+    loads: list = field(default_factory=list)  # (LibraryObject, node) where this module loads a library
+    attribute_calls: list = field(default_factory=list)  # (receiver, function, call node) of every `x.f(...)`
+    name_calls: list = field(default_factory=list)  # `f` of every `f(...)`
+    module: str = ""  # this module's dotted name
+    module_values: dict = field(default_factory=dict)  # module-level name -> the expression bound to it
+    own_attrs: set = field(default_factory=set)  # attribute names this module stores libraries or ffi objects in
+    qualified_prototypes: set = field(default_factory=set)  # `pkg.ffi.SEEK_CALLBACK`: CFUNCTYPE types of other modules
 
     def names_in(self, node: cst.CSTNode) -> set:
         """Every identifier a function, class or lambda mentions, nested scopes included."""
@@ -115,19 +130,140 @@ class Facts:
                 return f"{module}.{name}"
         return None
 
-    def library_of(self, expr: cst.BaseExpression) -> Optional[LibraryObject]:
+    def library_of(self, expr: cst.BaseExpression, depth: int = 0) -> Optional[LibraryObject]:
+        """The FFI library `expr` stands for, in every form bindings use (README, "Which
+        objects are C libraries"), or None."""
+        if depth > 20:  # a pathological chain: give up rather than recurse without end
+            return None
         if isinstance(expr, cst.Name):
             return self.libraries.get(expr.value)
-        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
-            if expr.value.value in ("self", "cls"):
-                return self.attr_libraries.get(expr.attr.value)
+        if isinstance(expr, cst.Attribute):
+            attr = expr.attr.value
+            base = expr.value
+            if isinstance(base, cst.Name) and base.value in ("self", "cls"):
+                return self.attr_libraries.get(attr)
+            qual = self.qualname(expr)
+            if qual is not None:
+                if qual in self.loaders.library_objects:  # `ctypes.pythonapi`
+                    return LibraryObject(qual, (attr,), ctypes=True)
+                owner = qual.rsplit(".", 1)[0]
+                if owner in self.loaders.library_attributes:  # `ctypes.windll.gdi32`, `ctypes.cdll.libc`
+                    return LibraryObject(dotted(expr) or attr, (attr,), ctypes=True)
+                found = self.qualified_libraries.get(self.absolute(qual, self.module))
+                if found is not None and found.is_library:  # `core.rt`, where module core loads `rt`
+                    return found
+                module = self.absolute(owner, self.module) or owner
+                if attr in self.loaders.imported_library_names and _compiled_module(module):
+                    return LibraryObject(attr, (module,))  # `_native.lib` of `from . import _native`
+            # `backend._lib`, `self._backend._lib`, `Binding().lib`: an attribute that holds a
+            # library wherever the project stores one under that name.
+            return self.attr_libraries.get(attr)
+        if isinstance(expr, cst.Call):
+            return self.loaded_by(expr, "", depth)
+        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and len(expr.slice) == 1:
+            # `library = libraries[0]` or `libraries["c"]`, where `libraries = load()`
+            # returns several libraries (a tuple or a dict).
+            index = expr.slice[0].slice
+            group = self.library_groups.get(expr.value.value)
+            if group is not None and isinstance(index, cst.Index):
+                key = index.value
+                if isinstance(key, cst.Integer):
+                    return group.get(int(key.value, 0))
+                if isinstance(key, cst.SimpleString):
+                    return group.get(key.evaluated_value)
         return None
+
+    def constants(self, node: cst.CSTNode) -> tuple[str, ...]:
+        """The string constants in a loader's argument, also through module names bound to
+        an expression (`path = os.environ.get("X") or find_library("archive")`) and
+        f-strings; `None` (the process itself) is `<process>`."""
+        found: list[str] = []
+        seen: set = set()
+        stack = [node]
+        while stack and len(seen) < 200:
+            n = stack.pop()
+            if isinstance(n, cst.SimpleString):
+                value = n.evaluated_value
+                if isinstance(value, str):
+                    found.append(value)
+                continue
+            if isinstance(n, cst.FormattedStringText):
+                found.append(n.value)
+                continue
+            if isinstance(n, cst.Name):
+                if n.value == "None":
+                    found.append("<process>")
+                elif n.value in self.module_values and n.value not in seen:
+                    seen.add(n.value)
+                    stack.append(self.module_values[n.value])
+                continue
+            stack.extend(reversed(list(nodes.children(n))))
+        return tuple(found)
+
+    def bound_function(self, func: cst.BaseExpression):
+        """(library, C function) when `func` names a library function bound to a Python name:
+        `destroy` (`destroy = lib.stack_destroy`, `SDL_Init = _bind(...)`) or `ffi.read_new`
+        (bound in module ffi); None otherwise."""
+        if isinstance(func, cst.Name):
+            return self.function_aliases.get(func.value)
+        if isinstance(func, cst.Attribute) and self.qualified_libraries:
+            found = self.qualified_libraries.get(self.absolute(self.qualname(func), self.module) or "")
+            if found is not None and found.function:
+                return dataclasses.replace(found, function=""), found.function
+        return None
+
+    def loaded_by(self, call: cst.Call, name: str, depth: int = 0) -> Optional[LibraryObject]:
+        """The library a call returns: a loader (`CDLL(path)`, an alias of one, `ffi.dlopen`,
+        `getattr(ctypes.cdll, name)`), a loader function or method of this module, or None."""
+        func, loaders = call.func, self.loaders
+        if isinstance(func, cst.Name):
+            loaded = self.library_loaders.get(func.value)
+            if loaded is not None and len(loaded) == 1 and 0 in loaded:  # `lib = load()`, `load_library("X11")`
+                return self._from_loader(loaded[0], call, name)
+            if func.value in self.loader_aliases:  # `dll_loader = ctypes.CDLL; dll_loader(path)`
+                return LibraryObject(name or func.value, self.constants(call), ctypes=True, origin=_origin(call))
+            if func.value == "getattr" and len(call.args) >= 2 and func.value not in self.imports:
+                qual = self.qualname(call.args[0].value)
+                if qual in loaders.library_attributes:  # `getattr(ctypes.cdll, name)`
+                    return LibraryObject(name or "getattr", self.constants(call.args[1].value), ctypes=True,
+                                         origin=_origin(call, 1))
+        if self.resolve(func, loaders.library_calls) in loaders.library_calls:
+            return LibraryObject(name or (dotted(func) or "CDLL"), self.constants(call), ctypes=True,
+                                 origin=_origin(call))
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            receiver = func.value
+            # `ffi.dlopen(path)`, also on a parameter (`def open_lib(ffi): return ffi.dlopen(name)`),
+            # never on a module (`_ctypes.dlopen` returns a handle, not a library).
+            if method in loaders.ffi_library_methods and (
+                    self.is_ffi(receiver)
+                    or (isinstance(receiver, cst.Name) and receiver.value not in self.imports)):
+                return LibraryObject(name or "lib", self.constants(call), origin=_origin(call))
+            if method in self.method_loaders and not (isinstance(receiver, cst.Name) and receiver.value in self.imports):
+                return self._from_loader(self.method_loaders[method], call, name)  # `rt = finder.load()`
+            found = self.qualified_libraries.get(self.absolute(self.qualname(func), self.module) or "")
+            if found is not None and found.loader:  # `pyglet.lib.load_library("X11")`
+                return self._from_loader(dataclasses.replace(found, loader=False), call, name)
+        return None
+
+    def _from_loader(self, library: LibraryObject, call: cst.Call, name: str) -> LibraryObject:
+        """What a loader function returns, named by the constants of this call when it has
+        any (`load_library("X11")`), else by what the loader itself loads."""
+        constants = self.constants(call)
+        if constants:
+            library = dataclasses.replace(library, paths=constants, origin="")
+        return _renamed(library, name or library.name)
 
     def is_ffi(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Name):
             return expr.value in self.ffi_names
-        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
-            return expr.value.value in ("self", "cls") and expr.attr.value in self.attr_ffi
+        if isinstance(expr, cst.Attribute):
+            if isinstance(expr.value, cst.Name) and expr.value.value not in ("self", "cls"):
+                qual = self.qualname(expr)
+                if qual is not None and expr.attr.value in self.loaders.imported_ffi_names:
+                    return _compiled_module(self.absolute(qual.rsplit(".", 1)[0], self.module) or "")
+            # `self._ffi`, `self._backend._ffi`: an attribute that holds an ffi object.
+            return expr.attr.value in self.attr_ffi
         return False
 
 
@@ -136,24 +272,22 @@ _PARTIAL = frozenset({"functools.partial"})
 
 def _renamed(library: LibraryObject, name: str) -> LibraryObject:
     """The same library, known here by another name (`library = libraries[0]`)."""
-    return LibraryObject(name, library.paths, library.wrapped, library.ctypes)
+    return dataclasses.replace(library, name=name)
 
 
-def _string_literals(node: cst.CSTNode) -> tuple[str, ...]:
-    found: list[str] = []
+def _origin(call: cst.Call, position: int = 0) -> str:
+    """What to call a library whose loader's argument has no constant: the argument."""
+    args = [a for a in call.args if a.keyword is None]
+    if len(args) <= position:
+        return dotted(call.func) or "library"
+    return dotted(args[position].value) or type(args[position].value).__name__
 
-    def walk(n: cst.CSTNode) -> None:
-        if isinstance(n, cst.SimpleString):
-            value = n.evaluated_value
-            if isinstance(value, str):
-                found.append(value)
-        elif isinstance(n, cst.Name) and n.value == "None":
-            found.append("<process>")
-        for child in nodes.children(n):
-            walk(child)
 
-    walk(node)
-    return tuple(found)
+def _compiled_module(module: str) -> bool:
+    """Whether a module name is that of a compiled cffi module: private (`_native`,
+    `_openssl`) or named after cffi (`_lib_cffi`). Their `lib` is a C library."""
+    last = module.rsplit(".", 1)[-1]
+    return last.startswith("_") or "cffi" in last
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -178,6 +312,14 @@ class _Collector:
         self.stack: list[Scope] = []
         self.class_names: list[str] = []
         self.order = facts.order
+        self.library_classes: dict = {}  # class -> the library its instances stand for (they copy its functions)
+        self.class_library: dict = {}  # class -> a library its methods store on self
+        self.copying: set = set()  # classes that copy functions onto self (`setattr(self, ...)`, `__getattr__`)
+        self.copying_classes: set = set()  # classes that do, themselves or through a base of the module
+        self.bases: dict = {}  # class -> the names of its bases
+        self.loaded_here: set = set()  # `lib`, `self.lib`: names this module binds to a library it loads
+        self.loops: list = []  # (names a `for` binds, what it iterates), innermost last
+        self.method_binders: dict = {}  # method -> (library, parameter index without self) of `return getattr(self._lib, name)`
 
     def enter(self, node: cst.CSTNode) -> None:
         # Every node's place in source order: a deterministic identity for its span.
@@ -187,39 +329,29 @@ class _Collector:
 
     def _library_from(self, expr: cst.BaseExpression, name: str) -> Optional[LibraryObject]:
         facts = self.facts
-        known = facts.library_of(expr)
-        if known is not None:
-            return known
-        loaded = self._libraries_loaded(expr)
-        if loaded is not None and len(loaded) == 1:  # `lib = load()`, where load() returns a CDLL
-            return _renamed(loaded[0], name)
-        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and len(expr.slice) == 1:
-            # `library = libraries[0]`, where `libraries = load_library()` returns (libwand, libmagick)
-            index = expr.slice[0].slice
-            group = facts.library_groups.get(expr.value.value)
-            if group is not None and isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
-                position = int(index.value.value, 0)
-                if position < len(group):
-                    return _renamed(group[position], name)
         if isinstance(expr, cst.Call):
-            if facts.resolve(expr.func, self.loaders.library_calls) in self.loaders.library_calls:
-                return LibraryObject(name, _string_literals(expr), ctypes=True)
-            func = expr.func
-            if (
-                isinstance(func, cst.Attribute)
-                and func.attr.value in self.loaders.ffi_library_methods
-                and facts.is_ffi(func.value)
-            ):
-                return LibraryObject(name, _string_literals(expr))
-            # ctypes.cdll.LoadLibrary is listed whole; `cdll.foo.LoadLibrary` is rare.
-        if isinstance(expr, cst.Attribute):
-            if facts.resolve(expr.value, self.loaders.library_attributes) in self.loaders.library_attributes:
-                return LibraryObject(name, (expr.attr.value,), ctypes=True)
-        return None
+            found = facts.loaded_by(expr, name)
+            if found is None and isinstance(expr.func, cst.Name) and expr.func.value in self.copying_classes:
+                # `lgeos = LGEOS(dll)`: an instance that copies a library's functions onto itself
+                # (the one it stores, or the one it is given) stands for that library.
+                given = (facts.library_of(a.value) for a in expr.args)
+                library = self.library_classes.get(expr.func.value) or next((g for g in given if g), None)
+                found = _renamed(library, name) if library is not None else None
+        else:
+            found = facts.library_of(expr)
+        if found is not None and isinstance(expr, cst.Call) and not self._known_before(expr):
+            facts.loads.append((found, expr))
+        return found
 
-    def _libraries_loaded(self, expr: cst.BaseExpression) -> Optional[tuple]:
-        """The libraries `f()` returns, for a function of this module that returns library
-        objects (`return libwand, libmagick`); None for anything else."""
+    def _known_before(self, call: cst.Call) -> bool:
+        """Whether a call only hands on a library loaded elsewhere (`load()`, `finder.load()`)."""
+        func = call.func
+        return (isinstance(func, cst.Name) and (func.value in self.facts.library_loaders or func.value in self.copying_classes)) \
+            or (isinstance(func, cst.Attribute) and func.attr.value in self.facts.method_loaders)
+
+    def _libraries_loaded(self, expr: cst.BaseExpression):
+        """The libraries `f()` returns, for a function of this module that returns several
+        library objects (`return libwand, libmagick`, or a dict of them); None otherwise."""
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name):
             return self.facts.library_loaders.get(expr.func.value)
         return None
@@ -231,11 +363,68 @@ class _Collector:
             return self.facts.resolve(expr.func, self.loaders.ffi_calls) in self.loaders.ffi_calls
         return False
 
+    def _declared_through(self, target: cst.BaseExpression) -> None:
+        """`getattr(lib, name).restype = T`, `f.restype = T` with `f = getattr(lib, name)`:
+        the names the table or the helper's calls give are declared; a name ownlint cannot
+        compute makes OWN501 silent for the module rather than guess."""
+        if isinstance(target, cst.Name) and self.stack:
+            target = self.stack[-1].bound.get(target.value, target)
+        if not (isinstance(target, cst.Call) and isinstance(target.func, cst.Name) and target.func.value == "getattr"
+                and len(target.args) >= 2):
+            return
+        named = target.args[1].value
+        if isinstance(named, cst.SimpleString) and isinstance(named.evaluated_value, str):
+            self.facts.declared_restypes.add(named.evaluated_value)
+        elif isinstance(named, cst.Name) and (table := self._loop_table(named.value)) is not None:
+            self.facts.declared_restypes.update(table)  # `for name, res, args in PROTOTYPES:`
+        elif not (isinstance(named, cst.Name) and self.stack and named.value in self.stack[-1].params):
+            self.facts.computed_restypes = True  # (a helper's parameter: its calls name the functions)
+
+    def _loop_table(self, name: str):
+        """The first string of each element of the literal table a `for` binds `name` from."""
+        for targets, iterated in reversed(self.loops):
+            if name not in targets:
+                continue
+            if isinstance(iterated, cst.Name):
+                iterated = self.facts.module_values.get(iterated.value, iterated)
+            if isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute) \
+                    and iterated.func.attr.value == "items":
+                iterated = iterated.func.value
+                if isinstance(iterated, cst.Name):
+                    iterated = self.facts.module_values.get(iterated.value, iterated)
+            if isinstance(iterated, cst.Dict):
+                elements = [e.key for e in iterated.elements if isinstance(e, cst.DictElement)]
+            elif isinstance(iterated, (cst.List, cst.Tuple, cst.Set)):
+                elements = [e.value for e in iterated.elements]
+            else:
+                return None
+            found = self.constants_first(elements)
+            return found if len(found) == len(elements) else None
+        return None
+
+    @staticmethod
+    def constants_first(elements) -> list:
+        found = []
+        for element in elements:
+            if isinstance(element, (cst.Tuple, cst.List)) and element.elements:
+                element = element.elements[0].value
+            if isinstance(element, cst.SimpleString) and isinstance(element.evaluated_value, str):
+                found.append(element.evaluated_value)
+        return found
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops.append((_names_under(node.target), node.iter))
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self.loops.pop()
+
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         facts = self.facts
+        if isinstance(target, cst.Attribute) and target.attr.value == "restype":
+            self._declared_through(target.value)
         self._finalizer(target, value)
         if isinstance(target, cst.Attribute) and target.attr.value == "errcheck" and isinstance(target.value, cst.Attribute):
-            facts.errchecks.add(target.value.attr.value)
+            facts.errchecks[target.value.attr.value] = value.value if isinstance(value, cst.Name) else ""
         if isinstance(target, cst.Attribute) and target.attr.value == "argtypes" and isinstance(target.value, cst.Attribute) \
                 and isinstance(value, (cst.List, cst.Tuple)):
             # `lib.f.argtypes = [c_void_p, CALLBACK]`: a Python function passed there is
@@ -261,14 +450,37 @@ class _Collector:
                 facts.custom_restypes.add(function)
         if isinstance(target, cst.Name):
             name = target.value
+            if len(self.stack) == 1:
+                facts.module_values[name] = value
             if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and self.stack:
                 # `x = Cls(...)`: x holds an instance of Cls (resolved once classes are known).
                 self.stack[-1].instances[name] = value.func.value
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "getattr" \
+                    and self.stack and self.stack[-1].kind == "function":
+                self.stack[-1].bound[name] = value
             library = self._library_from(value, name)
+            in_class = self._in_class()
             if library is not None:
                 facts.libraries[name] = library
+                self.loaded_here.add(name)
+                if in_class:  # a class attribute: `Binding.lib`, `self.lib`
+                    facts.attr_libraries[name] = library
+                    facts.own_attrs.add(name)
             elif self._is_ffi_value(value):
                 facts.ffi_names.add(name)
+                if in_class:
+                    facts.attr_ffi.add(name)
+                    facts.own_attrs.add(name)
+            elif facts.resolve(value, self.loaders.library_calls) in self.loaders.library_calls:
+                facts.loader_aliases.add(name)  # `dll_loader = ctypes.CDLL`
+            elif (bound := self._bound_function(value)) is not None:
+                facts.function_aliases[name] = bound  # `SDL_Init = _bind("SDL_Init", ...)`
+            elif isinstance(value, cst.Attribute) and value.attr.value in self.method_binders:
+                facts.binders[name] = self.method_binders[value.attr.value]  # `_bind = dll.bind_function`
+            elif isinstance(value, cst.Attribute) and value.attr.value in facts.method_loaders and len(self.stack) == 1:
+                facts.library_loaders[name] = {0: facts.method_loaders[value.attr.value]}  # `load_library = loader.load_library`
+            elif isinstance(value, cst.Name) and value.value in facts.binders:
+                facts.binders[name] = facts.binders[value.value]  # `_link_function = link_GL`
             elif (foreign := self._foreign_function(value)) is not None:
                 facts.function_aliases[name] = foreign
             elif (partial := self._partial(value)) is not None:
@@ -293,14 +505,60 @@ class _Collector:
             library = self._library_from(value, attr)
             if library is not None:
                 facts.attr_libraries[attr] = library
+                facts.own_attrs.add(attr)
+                self.loaded_here.add(f"self.{attr}")
+                if self.class_names:
+                    self.class_library.setdefault(self.class_names[-1], library)
             elif self._is_ffi_value(value):
                 facts.attr_ffi.add(attr)
+                facts.own_attrs.add(attr)
             elif isinstance(value, cst.Attribute):
                 owner = facts.library_of(value.value)
                 if owner is not None:  # `self._destroy = lib.stack_destroy`: a bound alias
                     facts.function_aliases[f"self.{attr}"] = (owner, value.attr.value)
             elif isinstance(partial := self._partial(value), tuple):
                 facts.function_aliases[f"self.{attr}"] = partial
+        elif isinstance(target, cst.Attribute):
+            # `binding.lib = ...`, `Binding.lib = ...`: the attribute holds a library.
+            library = self._library_from(value, target.attr.value)
+            if library is not None:
+                facts.attr_libraries[target.attr.value] = library
+                facts.own_attrs.add(target.attr.value)
+            elif self._is_ffi_value(value):
+                facts.attr_ffi.add(target.attr.value)
+                facts.own_attrs.add(target.attr.value)
+
+    def _bound_function(self, value: cst.BaseExpression):
+        """`_bind("SDL_Init", [...], c_int)` or `dll.bind_function("SDL_Init")`, where the helper
+        returns `getattr(library, name)`: (library, "SDL_Init"), or None."""
+        if not isinstance(value, cst.Call):
+            return None
+        func = value.func
+        binder = None
+        if isinstance(func, cst.Name):
+            binder = self.facts.binders.get(func.value)
+        elif isinstance(func, cst.Attribute):
+            binder = self.method_binders.get(func.attr.value)
+        if binder is None:
+            return None
+        library, index, prefix = binder
+        positional = [a for a in value.args if a.keyword is None and not a.star]
+        if index >= len(positional):
+            return None
+        name = positional[index].value
+        if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+            self.facts.declared_restypes.add(prefix + name.evaluated_value)  # the helper declares it
+            return library, prefix + name.evaluated_value
+        return None
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        """`ffi('read_new', [], c_archive_p)` as a module statement: a binder whose result is
+        dropped registers the function under its Python name (`globals()[name] = f`)."""
+        if len(self.stack) == 1 and isinstance(node.value, cst.Call):
+            bound = self._bound_function(node.value)
+            name = node.value.args[0].value if node.value.args else None
+            if bound is not None and isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+                self.facts.function_aliases.setdefault(name.evaluated_value, bound)
 
     # --- visitors -------------------------------------------------------------------
 
@@ -320,18 +578,50 @@ class _Collector:
         module = "." * len(node.relative) + (module or "")
         if isinstance(node.names, cst.ImportStar):
             self.facts.star_modules.append(module)
+            # `from .raw import *`: the libraries and bound C functions raw.py exports.
+            prefix = f"{self.facts.absolute(module, self.facts.module)}."
+            for qual, library in sorted(self.facts.qualified_libraries.items()):
+                if qual.startswith(prefix) and "." not in qual[len(prefix):]:
+                    self._imported_library(qual[len(prefix):], library)
             return
         imported = [a for a in node.names if isinstance(a.name, cst.Name)]
         plain = {a.name.value for a in imported}
         for alias in imported:
             local = alias.asname.name.value if alias.asname is not None else alias.name.value
-            self.facts.imports[local] = f"{module}.{alias.name.value}"
+            # (`from . import core` imports `.core`; `from .api import f`, `.api.f`)
+            self.facts.imports[local] = f"{module}{alias.name.value}" if module.endswith(".") \
+                else f"{module}.{alias.name.value}"
+            if self.facts.absolute(self.facts.imports[local], self.facts.module) in self.facts.qualified_prototypes:
+                self.facts.prototypes.add(local)  # `from .ffi import SEEK_CALLBACK`
+            known = self.facts.qualified_libraries.get(self.facts.absolute(self.facts.imports[local], self.facts.module))
+            if known is not None:  # `from .api import library`, where api.py loads it
+                self._imported_library(local, known)
+                continue
             # `from _x_cffi import ffi, lib`: a compiled cffi module's objects.
-            cffi_module = "cffi" in module or bool(plain & self.loaders.imported_ffi_names)
+            cffi_module = _compiled_module(module) or bool(plain & self.loaders.imported_ffi_names)
             if cffi_module and alias.name.value in self.loaders.imported_library_names:
-                self.facts.libraries[local] = LibraryObject(local, (module,))
+                self.facts.libraries[local] = LibraryObject(local, (self.facts.absolute(module, self.facts.module) or module,))
+                self.facts.loads.append((self.facts.libraries[local], node))  # importing it loads it
             if cffi_module and alias.name.value in self.loaders.imported_ffi_names:
                 self.facts.ffi_names.add(local)
+
+    def _loaded_here(self, receiver: cst.BaseExpression) -> bool:
+        name = plain_or_self(receiver)
+        if name is not None:
+            return name in self.loaded_here
+        # Inline: `ctypes.CDLL(None).f`, `ctypes.windll.gdi32.f`; not `backend._lib.f`.
+        return isinstance(receiver, cst.Call) or (isinstance(receiver, cst.Attribute) and self.facts.qualname(receiver) is not None)
+
+    def _imported_library(self, local: str, library: LibraryObject) -> None:
+        if library.binds:  # `from .dll import _bind`: a helper that binds C functions by name
+            index, prefix = library.binds
+            self.facts.binders[local] = (dataclasses.replace(library, binds=()), index, prefix)
+        elif library.loader:  # `from .loader import load`: `lib = load()` is the library
+            self.facts.library_loaders[local] = {0: dataclasses.replace(library, loader=False)}
+        elif library.function:  # a C function bound to a Python name in that module
+            self.facts.function_aliases[local] = (dataclasses.replace(library, function=""), library.function)
+        else:
+            self.facts.libraries[local] = _renamed(library, local)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -403,27 +693,68 @@ class _Collector:
             return
         loaded = self._libraries_loaded(value)
         if loaded is not None:
-            if isinstance(target, cst.Name) and len(loaded) > 1:
+            if isinstance(target, cst.Name) and (len(loaded) > 1 or 0 not in loaded):
                 self.facts.library_groups[target.value] = loaded
             elif isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == len(loaded):
-                for element, library in zip(target.elements, loaded):  # `libwand, libmagick = load()`
+                for element, library in zip(target.elements, loaded.values()):  # `libwand, libmagick = load()`
                     if isinstance(element.value, cst.Name):
                         self.facts.libraries[element.value.value] = _renamed(library, element.value.value)
                 return
         self._record(target, value)
 
     def visit_Return(self, node: cst.Return) -> None:
-        """`return libwand, libmagick` or `return ffi.dlopen(name)` in a top-level function:
-        it loads libraries."""
+        """`return libwand, libmagick`, `return {"c": libc}` or `return ffi.dlopen(name)` in a
+        function or method: it loads libraries. `return getattr(lib, name)`: it binds one."""
         scope = self.stack[-1] if self.stack else None
-        if scope is None or scope.kind != "function" or scope.cls or len(self.stack) != 2 or node.value is None:
+        if scope is None or scope.kind != "function" or node.value is None:
             return
-        value = node.value
-        parts = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
-        # A library name, or a loader call (`return ffi.dlopen(name)`).
-        found = [self._library_from(p, scope.node.name.value) for p in parts]
-        if found and all(found):
-            self.facts.library_loaders[scope.node.name.value] = tuple(found)
+        value, name = node.value, scope.node.name.value
+        if isinstance(value, cst.Name):  # `f = getattr(lib, name); ...; return f`
+            value = scope.bound.get(value.value, value)
+        binder = self._binder(value, scope)
+        if binder is not None:
+            if scope.cls:
+                self.method_binders[name] = binder
+            elif len(self.stack) == 2:
+                self.facts.binders[name] = binder
+            return
+        if isinstance(value, cst.Dict):
+            parts = {e.key.evaluated_value: e.value for e in value.elements
+                     if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)}
+            if len(parts) != len(value.elements):
+                return
+        elif isinstance(value, cst.Tuple):
+            parts = {i: e.value for i, e in enumerate(value.elements)}
+        else:
+            parts = {0: value}
+        # Library names, or loader calls (`return ffi.dlopen(name)`).
+        found = {key: self._library_from(p, name) for key, p in parts.items()}
+        if not found or not all(found.values()):
+            return
+        if scope.cls:
+            if len(found) == 1 and 0 in found:
+                self.facts.method_loaders[name] = found[0]  # `rt = finder.load()`
+        elif len(self.stack) == 2:
+            self.facts.library_loaders[name] = found
+
+    def _binder(self, value: cst.BaseExpression, scope: Scope):
+        """(library, parameter index, prefix) when `value` is `getattr(LIB, param)` or
+        `getattr(LIB, "prefix_" + param)` (LIB may be `self._lib` in a method)."""
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "getattr"
+                and len(value.args) >= 2):
+            return None
+        named, prefix = value.args[1].value, ""
+        if isinstance(named, cst.BinaryOperation) and isinstance(named.operator, cst.Add) \
+                and isinstance(named.left, cst.SimpleString) and isinstance(named.left.evaluated_value, str):
+            named, prefix = named.right, named.left.evaluated_value  # libarchive-c: 'archive_' + name
+        if not isinstance(named, cst.Name):
+            return None
+        library = self.facts.library_of(value.args[0].value)
+        param = named.value
+        if library is None or param not in scope.params:
+            return None
+        index = scope.params.index(param) - (1 if scope.cls else 0)
+        return (library, index, prefix) if index >= 0 else None
 
     def visit_With(self, node: cst.With) -> None:
         # `with Cls(...) as x`: x is the instance (when __enter__ returns self, as usual).
@@ -433,6 +764,8 @@ class _Collector:
                 self.stack[-1].instances[target.value] = value.func.value
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.name.value == "__getattr__" and self._in_class():
+            self.copying.add(self.class_names[-1])
         qual = ".".join(self.class_names[-1:] + [node.name.value]) if self._in_class() else node.name.value
         params = tuple(
             p.name.value
@@ -462,7 +795,22 @@ class _Collector:
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.stack.pop()
-        self.class_names.pop()
+        name = self.class_names.pop()
+        self.bases[name] = [dotted(b.value) for b in original_node.bases]
+        # A wrapper whose instances stand for a library (`lgeos = LGEOS()`): it, or a base of
+        # the module's, stores a library on self and copies the library's functions onto self.
+        lineage, seen = [name], set()
+        while lineage:
+            current = lineage.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            lineage.extend(b for b in self.bases.get(current, ()) if b in self.bases)
+        if seen & self.copying:
+            self.copying_classes.add(name)
+            library = next((self.class_library[c] for c in sorted(seen) if c in self.class_library), None)
+            if library is not None:
+                self.library_classes[name] = library
 
     def visit_Global(self, node: cst.Global) -> None:
         if len(self.stack) > 1:
@@ -474,11 +822,22 @@ class _Collector:
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name) and func.value == "setattr" and len(node.args) >= 2 \
+                and isinstance(node.args[1].value, cst.SimpleString) and node.args[1].value.evaluated_value == "restype":
+            self._declared_through(node.args[0].value)  # `setattr(getattr(lib, name), "restype", T)`
+        if isinstance(func, cst.Name) and func.value == "setattr" and node.args and self.class_names \
+                and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == "self":
+            self.copying.add(self.class_names[-1])
+        if isinstance(func, cst.Name):
+            self.facts.name_calls.append(func.value)
         if isinstance(func, cst.Attribute):
+            self.facts.attribute_calls.append((func.value, func.attr.value, node))
             if isinstance(func.value, cst.Name):  # `x.f(...)`: x may be a library imported later
                 self.facts.named_calls.append((func.value.value, func.attr.value, node))
             library = self.facts.library_of(func.value)
-            if library is not None and library.ctypes:
+            # (OWN501 checks only libraries this module loads: another module declares the
+            # restypes of the ones it hands on.)
+            if library is not None and library.ctypes and self._loaded_here(func.value):
                 self.facts.library_calls.append((library, func.attr.value, node))
             elif func.attr.value == "cdef" and node.args and self.facts.is_ffi(func.value):
                 value = node.args[0].value
@@ -510,10 +869,23 @@ class _Collector:
             self.facts.nested_loads.add(node.value)
 
 
-def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[dict] = None) -> Facts:
+def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[dict] = None,
+            name: str = "", external: Optional[dict] = None) -> Facts:
     """`finalizer_factories`: qualified name -> the argument its finalizer releases
-    (`weakref.finalize` -> 2), from the packs."""
-    facts = Facts()
+    (`weakref.finalize` -> 2), from the packs. `name`: the module's dotted name;
+    `external`: what other modules export (their libraries are known from the start)."""
+    facts = Facts(loaders=loaders, module=name)
+    for key, (_origin, value) in (external or {}).items():
+        if value == PROTOTYPE:
+            facts.qualified_prototypes.add(key)
+        if not isinstance(value, LibraryObject):
+            continue
+        if key.startswith(LIBATTR):
+            facts.attr_libraries.setdefault(key[len(LIBATTR):], value)
+        elif key.startswith(FFIATTR):
+            facts.attr_ffi.add(key[len(FFIATTR):])
+        elif not key.startswith(GLOBAL_KEYS):
+            facts.qualified_libraries[key] = value
     module_scope = Scope("<module>", "module", module)
     facts.scopes.append(module_scope)
     collector = _Collector(loaders, facts, finalizer_factories or {})

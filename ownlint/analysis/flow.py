@@ -505,8 +505,8 @@ class Interpreter:
         store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
         self._unbind(store, ev.target, "rebind", ev.site)
         store.bind(ev.target, frozenset({vid}))
-        if ev.status:
-            store.status[ev.status] = frozenset({(vid, ev.success)})
+        if ev.status:  # (several out-parameters of one call share its status)
+            store.status[ev.status] = store.status.get(ev.status, frozenset()) | {(vid, ev.success)}
 
     def _use(self, store: Store, ev: E.Use) -> None:
         if self.reporting and _self_attr(ev.key):
@@ -668,7 +668,8 @@ class Interpreter:
                 site = self._site(vid)
                 self._report(
                     "OWN204", ev.span,
-                    f"the result of `{site.call}` is discarded, but the caller owns it and must release it",
+                    f"the result of `{site.call}` is {ev.because or 'discarded'}, "
+                    "but the caller owns it and must release it",
                 )
                 store.vals.pop(vid, None)
         store.unbind(ev.key)
@@ -785,17 +786,58 @@ class Interpreter:
     # --- leaks ----------------------------------------------------------------------------
 
 
+_INF = float("inf")
+# A test on an integer status, as the integers it lets through (inclusive intervals).
+_TESTED = {
+    "eq": lambda c: [(c, c)], "ne": lambda c: [(-_INF, c - 1), (c + 1, _INF)],
+    "lt": lambda c: [(-_INF, c - 1)], "le": lambda c: [(-_INF, c)],
+    "gt": lambda c: [(c + 1, _INF)], "ge": lambda c: [(c, _INF)],
+}
+
+
 def _status_outcome(test: str, const: object, success: tuple) -> Optional[bool]:
-    """Whether a status test means the acquiring call succeeded (None: cannot tell)."""
-    if test == "truthy":  # rc != 0
-        return False if tuple(success) == (0,) else None
-    if test == "falsy":  # rc == 0
-        return True if 0 in success else None
-    if test == "eq":
-        return const in success
-    if test == "ne":
-        return False if tuple(success) == (const,) else None
+    """Whether a status test means the acquiring call succeeded (None: cannot tell).
+
+    `success` lists the values that mean success and comparisons (`(">=", 0)`); a test
+    (`rc < 0`, `rc != 1`, `if rc:`) means success when every value it lets through is
+    a success, failure when none is."""
+    if test == "truthy":
+        test, const = "ne", 0
+    elif test == "falsy":
+        test, const = "eq", 0
+    values = [v for v in success if not isinstance(v, tuple)]
+    if any(not isinstance(v, int) for v in values) or not isinstance(const, int) or isinstance(const, bool):
+        # Named constants (`SQLITE_OK`): only the same name tells.
+        if test == "eq":
+            return True if const in values else (False if values and all(isinstance(v, int) for v in values)
+                                                 and isinstance(const, int) else None)
+        return False if test == "ne" and tuple(success) == (const,) else None
+    if test not in _TESTED:
+        return None
+    good = [(v, v) for v in values] + [i for op, c in (v for v in success if isinstance(v, tuple))
+                                       for i in _TESTED[_OPS[op]](c)]
+    tested = _TESTED[test](const)
+
+    def inside(lo, hi) -> bool:  # [lo, hi] within the union of `good` (integers: merge adjacent)
+        for g_lo, g_hi in sorted(good):
+            if g_lo <= lo <= g_hi:
+                if g_hi >= hi:
+                    return True
+                lo = g_hi + 1
+        return False
+
+    if all(inside(lo, hi) for lo, hi in tested):
+        return True
+    if not any(lo <= g_hi and g_lo <= hi for lo, hi in tested for g_lo, g_hi in good):
+        return False
     return None
+
+
+_OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+_PASSED_ON = {State.MANAGED: "managed", State.STATIC: "static", State.SINGLETON: "singleton",
+              State.PYOWNED: "python-owned"}
 
 
 def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = (), where: Span = NOWHERE,
@@ -1129,5 +1171,12 @@ def _function_effects(interp: Interpreter) -> dict:
         site = min((s for s, _ in owned), key=lambda s: s.span)
         surely = len(owned) == len(interp.returned) and all(st == {State.OWNED} for _, st in owned)
         returns = ("owned" if surely else "maybe", site.family, site.call, site.span)
+    elif interp.returned and all(site is not None for site, _ in interp.returned):
+        # A helper that returns what it cannot own itself passes that on: an `ffi.gc` value
+        # (a manual release is OWN105), static or singleton memory, Python-owned memory.
+        kinds = {frozenset(states) for _site, states in interp.returned}
+        if len(kinds) == 1 and len(next(iter(kinds))) == 1 and next(iter(next(iter(kinds)))) in _PASSED_ON:
+            site = min((s for s, _ in interp.returned), key=lambda s: s.span)
+            returns = (_PASSED_ON[next(iter(next(iter(kinds))))], site.family, site.call, site.span)
     return {"params": interp.params, "param_releases": releases, "param_uses": uses,
             "param_escapes": escapes, "returns": returns}

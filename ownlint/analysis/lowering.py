@@ -31,6 +31,10 @@ _ACQUIRED_STATE = {
     Returns.HANDLE: State.HANDLE,
 }
 
+# What a helper's summary says it returns (flow.py's `_parameters`): the caller's value.
+_RETURNED = {"owned": State.OWNED, "maybe": State.MAYBE, "managed": State.MANAGED, "static": State.STATIC,
+             "singleton": State.SINGLETON, "python-owned": State.PYOWNED}
+
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 _IMPORTS = {"Import", "ImportFrom", "LazyImport", "LazyImportFrom"}
 
@@ -51,6 +55,13 @@ class Callee:
 class LoweredBlock:
     events: list
     edges: list  # (target, [events on the edge], implicit)
+
+
+def _affects(contract: Contract, index: int) -> bool:
+    """Whether a contract does more to argument `index` than use it."""
+    return index in (contract.releases, contract.manages, contract.refs, contract.reallocates) \
+        or index in contract.takes or index in contract.takes_on_success or index in contract.keeps \
+        or index in contract.out or index in contract.stores
 
 
 def _dereferences(contract: Contract) -> bool:
@@ -130,6 +141,9 @@ class Lowerer:
     def _resolve(self, func: cst.BaseExpression) -> Callee:
         facts, contracts = self.facts, self.contracts
         text = dotted(func) or self.code_of(func)  # code generation only for unusual callees
+        if isinstance(func, cst.Attribute) and (bound := facts.bound_function(func)) is not None:
+            library, name = bound  # `ffi.read_new(...)`: a C function bound in module ffi
+            return Callee(text, contracts.lookup(ReceiverKind.FFI_LIBRARY, name, _matches_library(library)), True)
         if isinstance(func, cst.Attribute):
             library = facts.library_of(func.value)
             name = func.attr.value
@@ -351,7 +365,7 @@ class Lowerer:
             return None
         state, family, call, where = summary.returns
         target = self._temp()
-        self.out.append(E.Acquire(target, span, State.OWNED if state == "owned" else State.MAYBE, family,
+        self.out.append(E.Acquire(target, span, _RETURNED.get(state, State.MAYBE), family,
                                   callee.text, inside=(callee.origin, where, call)))
         return target
 
@@ -378,6 +392,10 @@ class Lowerer:
                 self.out.append(E.Release(key, span, callee.text, contract.family, python))
             elif index in contract.takes:
                 self.out.append(E.Transfer(key, span, callee.text))
+            elif index == contract.refs or index in contract.takes_on_success:
+                # One more reference (the count is the library's), or ownership that moves
+                # only when the call succeeds: no longer followed (escape is silence).
+                self.out.append(E.Escape(key, span))
             elif index == contract.manages:
                 destructor = args.get(contract.destructor) if contract.destructor is not None else None
                 detach = destructor is not None and _is_none(destructor.value)
@@ -388,7 +406,7 @@ class Lowerer:
                     continue
                 frees = destructor is None or detach or self._frees(destructor.value)
                 self.out.append(E.Manage(key, span, callee.text, detach, frees))
-            elif index == contract.out or index == contract.reallocates:
+            elif index in contract.out or index == contract.reallocates:
                 continue
             else:
                 self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True,
@@ -398,8 +416,8 @@ class Lowerer:
             # Also for untracked arguments (None): registering again lets the old ones go.
             self.out.append(E.Keep(keys.get(index), span, callee.text, holder))
         returns = contract.returns
-        if contract.out is not None:
-            return self._out_parameter(node, callee, contract, args, span)
+        if contract.out:
+            return self._out_parameters(callee, contract, args, span)
         if returns is Returns.ALIAS:
             source = keys.get(contract.alias_of)
             if contract.weak and source is not None:
@@ -410,6 +428,9 @@ class Lowerer:
         state = _ACQUIRED_STATE.get(returns)
         if state is None:
             return None
+        checked = self._errcheck(callee, contract, state, span)
+        if checked != "":
+            return checked
         if state is State.OWNED and contract.may_fail is MayFail.NULL and contract.name not in self.facts.errchecks:
             state = State.MAYBE  # (an `errcheck` raises on the failure instead of returning NULL)
         target = self._temp()
@@ -422,22 +443,51 @@ class Lowerer:
         )
         return target
 
-    def _out_parameter(self, node, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
-        arg = args.get(contract.out)
-        if arg is None:
-            return None
-        target = self._out_target(arg.value)
-        if target is None:
+    def _errcheck(self, callee: Callee, contract: Contract, state: State, span: Span):
+        """What an `errcheck` of this module does with an owned result, from its summary
+        (it receives the result as its first argument): frees it (the call returns what it
+        made of it: untracked, None), hands it back (owned, never NULL: ""), or converts it
+        and drops the pointer (every call leaks: the result is acquired and thrown away
+        here, None). "" when there is no errcheck to follow."""
+        function = self.facts.errchecks.get(contract.name)
+        summary = self.summaries.get(("", function)) if function else None
+        if summary is None or state is not State.OWNED or not summary.params:
+            return ""
+        if any(index == 0 for index, *_ in summary.param_releases):
+            return None  # `s = string_at(p); free(p); return s`
+        if 0 in summary.param_escapes or summary.returns:
+            return ""  # `if not p: raise ...; return p`
+        target = self._temp()
+        self.out.append(E.Acquire(target, span, State.OWNED, contract.family, callee.text))
+        self.out.append(E.Discard(target, span, f"converted by its errcheck `{function}`, which drops the pointer"))
+        return None
+
+    def _out_parameters(self, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
+        """Each out-parameter acquires its value; one status (the result) says whether all did."""
+        targets = [(position, self._out_target(args[index].value))
+                   for position, index in enumerate(contract.out) if index in args]
+        targets = [(position, target) for position, target in targets if target is not None]
+        if not targets:
             return None
         status = self._temp()
         may_fail = contract.may_fail is MayFail.STATUS
-        self.out.append(
-            E.Acquire(
-                target, span, State.MAYBE if may_fail else State.OWNED,
-                contract.out_family or contract.family, callee.text,
-                status=status if may_fail else None, success=contract.success,
+        for position, target in targets:
+            # Each value its own acquisition site: the call, or with several, each argument.
+            site = span if len(contract.out) == 1 else self.span_of(args[contract.out[position]].value)
+            root = target.split(".")[0].split("[")[0]
+            # Filled into an attribute, a global or the caller's object (a parameter): stored
+            # there as by an assignment, not left to this function to release.
+            stored = "." in target or root in self.scope.params or self._escapes(root)
+            into = self._temp() if stored else target
+            self.out.append(
+                E.Acquire(
+                    into, site, State.MAYBE if may_fail else State.OWNED,
+                    contract.family_of_out(position), callee.text,
+                    status=status if may_fail else None, success=contract.success,
+                )
             )
-        )
+            if stored:
+                self.out.append(E.Bind(target, into, site, escapes=True))
         return status
 
     def _out_target(self, expr: cst.BaseExpression) -> Optional[str]:
@@ -526,8 +576,47 @@ class Lowerer:
         (`_escapes`), so only functions need this."""
         if self.scope.kind != "function":
             return
+        helper = isinstance(node, cst.FunctionDef) and self._only_called(node.name.value)
         for name in sorted(self.facts.names_in(node) & self.scope.names):
+            if helper and self._only_used_by_c(node, name):
+                continue  # a local helper that only passes it to C functions that use it
             self.out.append(E.Escape(self.key(cst.Name(name)) or name, span))
+
+    def _only_called(self, name: str) -> bool:
+        """Whether this scope mentions the nested function `name` only to call it."""
+        calls = mentions = 0
+        stack = list(nodes.children(self.scope.node.body))
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Call) and isinstance(current.func, cst.Name) and current.func.value == name:
+                calls += 1
+            elif isinstance(current, cst.Name) and current.value == name:
+                mentions += 1
+            if isinstance(current, cst.FunctionDef) and current.name.value == name:
+                stack.extend(nodes.children(current.body))  # (its own name is the definition)
+                continue
+            stack.extend(nodes.children(current))
+        return calls > 0 and mentions == calls  # each call's func is also a mention
+
+    def _only_used_by_c(self, function: cst.FunctionDef, name: str) -> bool:
+        """Whether every mention of `name` in `function` is an argument of a C function
+        whose contract only uses it there (weasyprint's `add_attr` closure)."""
+        harmless: set = set()
+        mentions = 0
+        stack = list(nodes.children(function.body))
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Name) and current.value == name:
+                mentions += 1
+            if isinstance(current, cst.Call):
+                callee = self.resolve(current.func)
+                contract = callee.contract
+                for index, arg in enumerate(current.args):
+                    if isinstance(arg.value, cst.Name) and arg.value.value == name and callee.library \
+                            and arg.keyword is None and not arg.star and (contract is None or not _affects(contract, index)):
+                        harmless.add(id(arg.value))
+            stack.extend(nodes.children(current))
+        return mentions > 0 and mentions == len(harmless)
 
     def _comprehension(self, expr) -> None:
         renames: dict[str, str] = {}
@@ -719,6 +808,15 @@ class Lowerer:
             positive = True
         elif isinstance(op, (cst.IsNot, cst.NotEqual)):
             positive = False
+        elif type(op) in _ORDER:  # `rc < 0`, `n >= 1`: a status test
+            if isinstance(left, cst.NamedExpr):
+                left = left.target
+            key = self.key_of_node.get(id(left)) or self.key(left)
+            const = _constant(right)
+            if key is None or not isinstance(const, int) or isinstance(const, bool):
+                return []
+            test = _ORDER[type(op)]
+            return [E.Assume(key, test if truth else _NEGATED[test], const)]
         else:
             return []
         if self._is_null(left) and not self._is_null(right):
@@ -742,6 +840,10 @@ class Lowerer:
         if isinstance(expr, cst.Integer) and expr.value == "0":
             return True
         return isinstance(expr, cst.Attribute) and expr.attr.value == "NULL" and self.facts.is_ffi(expr.value)
+
+
+_ORDER = {cst.LessThan: "lt", cst.LessThanEqual: "le", cst.GreaterThan: "gt", cst.GreaterThanEqual: "ge"}
+_NEGATED = {"lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:

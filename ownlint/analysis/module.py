@@ -11,16 +11,19 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..contracts import inference
 from ..contracts.words import names
-from ..contracts.packs import Contracts
-from ..types import CHAR_P, INFERRED, RESTYPE, Finding, LazySpan, Returns, Span, StringRestype, Summary, concrete
-from . import cfg, classes, declarations, facts as facts_mod, flow, lowering
+from ..contracts.packs import Contracts, matches_library, recognises
+from ..source import lines
+from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
+                     ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
+from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering
 
 ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
 
 
 def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
-                    external: dict, text: str) -> tuple[list[Finding], dict]:
-    positions = _Positions(module)
+                    external: dict, text: str) -> tuple[list[Finding], dict, tuple]:
+    renamed = identifiers.normalise(module, text)  # names as Python reads them, before anything reads one
+    positions = _Positions(module, renamed)
 
     def code_of(node: cst.CSTNode) -> str:
         return module.code_for_node(node)
@@ -33,7 +36,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         return LazySpan((order.get(id(node), -1), 1), lambda: positions.span(node, end=True))
 
     factories = {qual: c.manages for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
-    facts = facts_mod.collect(module, contracts.loaders, factories)
+    facts = facts_mod.collect(module, contracts.loaders, factories, name, external)
     _import_libraries(facts, name, external)
     _wrapped_results(facts, external)
     order = facts.order
@@ -107,9 +110,33 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         exports[CHAR_P + function] = ("", declaration)
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
+    # A compiled cffi module is not one of the project's: the module importing its `lib`
+    # (pygit2's `from ._libgit2 import ffi, lib as C`) is where the library comes from.
+    compiled = {library.name for library, node in facts.loads if isinstance(node, cst.ImportFrom)}
     for local, library in facts.libraries.items():
-        if local not in facts.imports:
+        if local not in facts.imports or local in compiled:
             exports.setdefault(local, ("", library))
+    for function, found in facts.library_loaders.items():
+        if len(found) == 1 and 0 in found and function not in facts.imports:  # `def load(): return CDLL(...)`
+            exports.setdefault(function, ("", dataclasses.replace(found[0], name=function, loader=True)))
+    for name in facts.prototypes:  # `SEEK_CALLBACK = CFUNCTYPE(...)`, for the modules importing it
+        if name in facts.module_values and name not in facts.imports:
+            exports.setdefault(name, ("", PROTOTYPE))
+    for function, (library, index, prefix) in facts.binders.items():
+        if function not in facts.imports:  # `def _bind(name, ...): return getattr(lib, name)`
+            exports.setdefault(function, ("", dataclasses.replace(library, name=function, binds=(index, prefix))))
+    # C functions bound to module names (`SDL_Init = _bind("SDL_Init", ...)`), and the
+    # attribute names that hold libraries or ffi objects here (`self._lib`, `Binding.lib`).
+    for local, (library, function) in facts.function_aliases.items():
+        if "." not in local and local not in facts.imports:
+            exports.setdefault(local, ("", dataclasses.replace(library, name=local, function=function)))
+    # (Only the names this module binds: one learnt from another module is that module's.)
+    for attr, library in facts.attr_libraries.items():
+        if attr in facts.own_attrs:
+            exports.setdefault(LIBATTR + attr, ("", library))
+    for attr in facts.attr_ffi:
+        if attr in facts.own_attrs:
+            exports.setdefault(FFIATTR + attr, ("", LibraryObject(attr)))
     # Re-exports only from a package's __init__: the public face of a package. (A module
     # that merely imports `libc` to use it would otherwise hand it on, and every module
     # naming both would be analysed again for nothing.)
@@ -118,8 +145,55 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             found = external.get(facts.absolute(qual, name))
             if found is not None and local not in exports:
                 exports[local] = found
-    findings = inference.mark(_concrete(findings), inferred, path, text.splitlines() if inferred else [])
-    return _with_symbols(findings, facts.scopes, span_of), exports
+    findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [])
+    return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of)
+
+
+def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of) -> tuple:
+    """Every C library this module loads or calls, with each function called through it
+    and where that function's contract comes from (a pack, "inferred", or None)."""
+    calls: dict = {}  # (library name, kind) -> {function: [call sites, contract source]}
+    seen: dict = {}  # the same, -> the LibraryObject
+    sites = [facts.bound_function(node.func) or (facts.library_of(receiver), function)
+             for receiver, function, node in facts.attribute_calls]
+    sites += [facts.function_aliases[name] for name in facts.name_calls if name in facts.function_aliases]
+    for library, function in sites:
+        if library is None or library.function:
+            continue
+        key = (library.label, "ctypes" if library.ctypes else "cffi")
+        seen.setdefault(key, library)
+        entry = calls.setdefault(key, {}).setdefault(function, [0, None])
+        entry[0] += 1
+        if entry[0] == 1:
+            entry[1] = _contract_source(function, library, facts, contracts)
+    loaded: dict = {}
+    for library, node in facts.loads:
+        key = (library.label, "ctypes" if library.ctypes else "cffi")
+        seen.setdefault(key, library)
+        loaded.setdefault(key, set()).add(("", span_of(node).line))
+    uses = []
+    for key in sorted(set(calls) | set(loaded)):
+        library = seen[key]
+        functions = tuple((f, n, source) for f, (n, source) in sorted(calls.get(key, {}).items()))
+        recognising = {t.pack for t in contracts.tables
+                       if t.library.recognised_only and recognises(t.library, library)}
+        used = {source for _f, _n, source in functions if source not in (None, "inferred")}
+        uses.append(LibraryUse(key[0], key[1], tuple(sorted(loaded.get(key, ()))),
+                               tuple(sorted(recognising | used)), functions))
+    return tuple(uses)
+
+
+def _contract_source(function: str, library: LibraryObject, facts: facts_mod.Facts, contracts: Contracts):
+    if function in library.wrapped:
+        return None
+    contract, table = contracts.lookup_with_table(ReceiverKind.FFI_LIBRARY, function, matches_library(library))
+    if table is None:
+        contract, table = contracts.lookup_with_table(ReceiverKind.ANY, function)
+    if table is not None:
+        return table.pack
+    if not library.ctypes and function in facts.inferred:
+        return "inferred"
+    return None
 
 
 def _wrapped_results(facts: facts_mod.Facts, external: dict) -> None:
@@ -143,7 +217,8 @@ def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> No
     """`from .api import library`, where api.py loads it with CDLL: the same library here."""
     for local, qual in facts.imports.items():
         found = external.get(facts.absolute(qual, module))
-        if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries:
+        if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries \
+                and found[1].is_library:
             facts.libraries[local] = dataclasses.replace(found[1], name=local)
 
 
@@ -222,13 +297,15 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts, imported: set = 
 class _Positions:
     """libcst positions, computed for the whole module the first time one is asked for."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, renamed: identifiers.Renamed) -> None:
         self.module = module
+        self.renamed = renamed  # positions are those of the text as written
         self.table = None
 
     def span(self, node: cst.CSTNode, end: bool = False) -> Span:
         if self.table is None:
-            self.table = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+            with identifiers.as_written(self.renamed):
+                self.table = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         where = self.table.get(node)
         if where is None:  # a node ownlint made itself
             return Span(1, 0, 1, 0)

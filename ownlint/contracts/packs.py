@@ -6,6 +6,8 @@ A pack says what C functions do to ownership; the format is documented in README
 
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import functools
 import os
 import re
@@ -25,8 +27,8 @@ from ..types import ConfigError, Contract, LibraryFilter, LibraryObject, Loaders
 SHIPPED_DEFAULTS = ("python", "ctypes", "cffi", "libc", "weakref")
 
 _TOP_KEYS = {"pack", "library", "families", "functions", "loaders"}
-_PACK_KEYS = {"name": str, "description": str, "extends": list}
-_LIBRARY_KEYS = {"kind": str, "module": str, "names": list, "paths": list}
+_PACK_KEYS = {"name": str, "description": str, "extends": list, "doc": str}
+_LIBRARY_KEYS = {"kind": str, "module": str, "names": list, "paths": list, "modules": list, "prefixes": list}
 _LOADER_KEYS = {
     "library_calls",
     "library_attributes",
@@ -35,12 +37,14 @@ _LOADER_KEYS = {
     "imported_library_names",
     "imported_ffi_names",
     "callback_prototypes",
+    "library_objects",
 }
-_INDEX_KEYS = ("owner", "alias_of", "out", "releases", "manages", "destructor", "reallocates", "holder")
-_INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores")
+_INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "holder", "refs")
+_INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores", "takes_on_success")
+_PATTERN_CHARS = frozenset("*?[")
 _FUNCTION_KEYS = {
     "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "doc",
-    *_INDEX_KEYS, *_INDEX_LIST_KEYS,
+    "out", *_INDEX_KEYS, *_INDEX_LIST_KEYS,
 }
 
 
@@ -58,6 +62,24 @@ def shipped_pack_names() -> list[str]:
     return sorted(f[:-5] for f in os.listdir(shipped_pack_dir()) if f.endswith(".toml"))
 
 
+def describe_shipped() -> list[dict]:
+    """Every shipped pack: the library it describes, how it is recognised, its size (`ownlint packs`)."""
+    rows = []
+    for name in shipped_pack_names():
+        pack = parse_pack(tomlsource.load(os.path.join(shipped_pack_dir(), f"{name}.toml")))
+        rows.append({
+            "name": pack.name, "description": pack.description, "default": name in SHIPPED_DEFAULTS,
+            "kind": pack.library.kind.value, "paths": list(pack.library.paths), "modules": list(pack.library.modules),
+            "prefixes": list(pack.library.prefixes), "functions": len(pack.functions), "patterns": len(pack.patterns),
+        })
+    return rows
+
+
+def shipped_library_packs() -> list[str]:
+    """The shipped packs of C libraries: every one but the always-active defaults."""
+    return [name for name in shipped_pack_names() if name not in SHIPPED_DEFAULTS]
+
+
 @dataclass(frozen=True)
 class Pack:
     name: str
@@ -67,6 +89,8 @@ class Pack:
     functions: dict = field(hash=False, compare=False)
     loaders: Loaders = Loaders()
     extends: tuple[str, ...] = ()
+    patterns: tuple = field(default=(), hash=False, compare=False)  # (glob, regex, Contract)
+    description: str = ""
 
 
 def _expect(doc: tomlsource.TomlDocument, value: Any, kind: type, *keys: str) -> Any:
@@ -107,6 +131,26 @@ def _index(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> int:
     return value
 
 
+_COMPARISON = re.compile(r"^\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*$")
+
+
+def _success(doc: tomlsource.TomlDocument, value: Any, *keys: str) -> tuple:
+    """`success = [0]`, `["SQLITE_OK"]`, `">= 0"`, `["> 0", -2]`: values, names and comparisons."""
+    items = value if isinstance(value, list) else [value]
+    out: list = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise doc.error('must be integers, constant names or comparisons such as ">= 0"', *keys)
+        match = _COMPARISON.match(item) if isinstance(item, str) else None
+        if match:
+            out.append((match.group(1), int(match.group(2))))
+        elif isinstance(item, str) and (not item.isidentifier() or not isinstance(value, list)):
+            raise doc.error(f"{item!r} is neither a constant name nor a comparison such as \">= 0\"", *keys)
+        else:
+            out.append(item)
+    return tuple(out)
+
+
 def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: Any) -> Contract:
     where = ("functions", name)
     _expect(doc, table, dict, *where)
@@ -116,18 +160,21 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         fields["returns"] = _choice(doc, table["returns"], Returns, *where, "returns")
     if "may_fail" in table:
         fields["may_fail"] = _choice(doc, table["may_fail"], MayFail, *where, "may_fail")
-    for key in ("family", "out_family"):
-        if key in table:
-            fields[key] = _expect(doc, table[key], str, *where, key)
+    if "family" in table:
+        fields["family"] = _expect(doc, table["family"], str, *where, "family")
+    if "out_family" in table:  # one family, or one per out-parameter
+        value = table["out_family"]
+        fields["out_family"] = (_expect(doc, value, str, *where, "out_family"),) if not isinstance(value, list) \
+            else _string_list(doc, value, *where, "out_family")
+    if "out" in table:  # one position, or a list of them
+        value = table["out"]
+        items = value if isinstance(value, list) else [value]
+        fields["out"] = tuple(_index(doc, item, *where, "out") for item in items)
     for key in ("idempotent", "weak"):
         if key in table:
             fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
-        values = _expect(doc, table["success"], list, *where, "success")
-        for item in values:
-            if not isinstance(item, (int, str)) or isinstance(item, bool):
-                raise doc.error("must list integers or constant names", *where, "success")
-        fields["success"] = tuple(values)
+        fields["success"] = _success(doc, table["success"], *where, "success")
     for key in _INDEX_KEYS:
         if key in table:
             fields[key] = _index(doc, table[key], *where, key)
@@ -147,8 +194,14 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         raise doc.error('`returns = "finalizer"` needs `manages`, the argument the finalizer releases', *where)
     if contract.may_fail is MayFail.STATUS and returns is not Returns.STATUS:
         raise doc.error('`may_fail = "status"` needs `returns = "status"`', *where, "may_fail")
-    if contract.out is not None and returns not in (Returns.STATUS, Returns.NOTHING):
+    if contract.out and returns not in (Returns.STATUS, Returns.NOTHING):
         raise doc.error('an out-parameter function returns "status" or nothing', *where, "out")
+    if len(contract.out_family) > 1 and len(contract.out_family) != len(contract.out):
+        raise doc.error(f"lists {len(contract.out_family)} families for {len(contract.out)} out-parameters; "
+                        "give one family, or one per position in `out`", *where, "out_family")
+    if contract.refs is not None and returns not in (Returns.NOTHING, Returns.ALIAS):
+        raise doc.error('`refs` gives one more reference to an argument: the result, if any, is that argument '
+                        '(`returns = "alias"`, or no `returns`)', *where, "refs")
     if contract.holder is not None and not contract.keeps:
         raise doc.error("`holder` needs `keeps`, the arguments it keeps", *where, "holder")
     if contract.destructor is not None and contract.manages is None:
@@ -167,25 +220,31 @@ def _parse_library(doc: tomlsource.TomlDocument, table: Any) -> LibraryFilter:
     if kind is ReceiverKind.MODULE and not module:
         raise doc.error('`kind = "module"` needs `module`, the module\'s import name', "library")
     names = _string_list(doc, table.get("names", []), "library", "names")
-    paths = _string_list(doc, table.get("paths", []), "library", "paths")
-    for pattern in paths:
-        _check_path_pattern(doc, pattern)
-    return LibraryFilter(kind=kind, module=module, names=names, paths=paths)
+    patterns = {}
+    for key in ("paths", "modules"):
+        patterns[key] = _string_list(doc, table.get(key, []), "library", key)
+        for pattern in patterns[key]:
+            _check_pattern(doc, pattern, key)
+    prefixes = _string_list(doc, table.get("prefixes", []), "library", "prefixes")
+    if "" in prefixes:
+        raise doc.error("an empty prefix would match every function", "library", "prefixes")
+    return LibraryFilter(kind=kind, module=module, names=names, paths=patterns["paths"],
+                         modules=patterns["modules"], prefixes=prefixes)
 
 
-MAX_PATH_SUBJECT = 256  # characters of a library path that `[library] paths` regexes are matched against
+MAX_PATH_SUBJECT = 256  # characters of a library path that `[library]` regexes are matched against
 
 
-def _check_path_pattern(doc: tomlsource.TomlDocument, pattern: str) -> None:
-    """A `[library] paths` regex must compile and must not backtrack exponentially: a
-    quantifier over something that itself repeats or alternates (`(a+)+`, `(ab|a)*`) can
-    take minutes on a long library name, so it is refused. (The subject is also cut to
-    MAX_PATH_SUBJECT characters, which bounds the rest.)"""
+def _check_pattern(doc: tomlsource.TomlDocument, pattern: str, key: str) -> None:
+    """A `[library] paths` (or `modules`) regex must compile and must not backtrack
+    exponentially: a quantifier over something that itself repeats or alternates
+    (`(a+)+`, `(ab|a)*`) can take minutes on a long library name, so it is refused. (The
+    subject is also cut to MAX_PATH_SUBJECT characters, which bounds the rest.)"""
     try:
         re.compile(pattern)
         parsed = _sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError, ValueError) as exc:
-        raise doc.error(f"invalid regular expression {pattern!r}: {exc}", "library", "paths") from None
+        raise doc.error(f"invalid regular expression {pattern!r}: {exc}", "library", key) from None
     repeats = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
     # (items, inside a repeat?) still to look at; an item is (opcode, argument)
     stack = [(list(parsed), False)]
@@ -197,13 +256,13 @@ def _check_path_pattern(doc: tomlsource.TomlDocument, pattern: str) -> None:
                 if repeated and high > 1:
                     raise doc.error(f"regular expression {pattern!r} nests quantifiers, which can take exponential "
                                     "time on a long library name; write it without a repeated group that itself "
-                                    "repeats", "library", "paths")
+                                    "repeats", "library", key)
                 stack.append((list(body), repeated or high > 1))
             elif op is _sre.BRANCH:
                 if repeated:
                     raise doc.error(f"regular expression {pattern!r} repeats an alternation, which can take "
                                     "exponential time on a long library name; write the alternatives as separate "
-                                    "patterns", "library", "paths")
+                                    "patterns", "library", key)
                 stack.extend((list(branch), repeated) for branch in arg[1])
             elif op is _sre.SUBPATTERN:
                 stack.append((list(arg[-1]), repeated))
@@ -229,15 +288,21 @@ def parse_pack(doc: tomlsource.TomlDocument) -> Pack:
     families = {}
     for family, description in families_table.items():
         families[family] = _expect(doc, description, str, "families", family)
-    functions = {}
+    functions, patterns = {}, []
     for fname, table in _expect(doc, data.get("functions", {}), dict, "functions").items():
-        functions[fname] = _parse_function(doc, name, fname, table)
+        contract = _parse_function(doc, name, fname, table)
+        if _PATTERN_CHARS & set(fname):  # `"libvlc_*_release"`: every function the glob matches
+            patterns.append((fname, re.compile(fnmatch.translate(fname)), contract))
+        else:
+            functions[fname] = contract
     loaders_table = _expect(doc, data.get("loaders", {}), dict, "loaders")
     _unknown_keys(doc, loaders_table, _LOADER_KEYS, "loaders")
     loaders = Loaders(
         **{key: frozenset(_string_list(doc, value, "loaders", key)) for key, value in loaders_table.items()}
     )
-    return Pack(name, doc.path, library, families, functions, loaders, extends)
+    description = _expect(doc, meta.get("description", ""), str, "pack", "description")
+    _expect(doc, meta.get("doc", ""), str, "pack", "doc")
+    return Pack(name, doc.path, library, families, functions, loaders, extends, tuple(patterns), description)
 
 
 @dataclass(frozen=True, eq=False)
@@ -250,19 +315,24 @@ class Contracts:
     pack_paths: tuple[str, ...] = ()
 
     def lookup(self, kind: ReceiverKind, name: str, accept=None) -> Optional[Contract]:
-        """The contract for `name` on a receiver of `kind`; later packs win.
+        """The contract for `name` on a receiver of `kind`; later packs win, and an entry
+        that names the function wins over every pattern that matches it.
 
-        `accept(filter)` decides whether an FFI library object matches a pack's filter.
+        `accept(filter, name)` decides whether an FFI library object matches a pack's filter.
         """
-        for table in reversed(self.tables):
-            if table.library.kind is not kind:
-                continue
-            if accept is not None and not accept(table.library):
-                continue
-            contract = table.functions.get(name)
-            if contract is not None:
-                return contract
-        return None
+        return self.lookup_with_table(kind, name, accept)[0]
+
+    def lookup_with_table(self, kind: ReceiverKind, name: str, accept=None):
+        """(contract, the pack's table) or (None, None): where a contract comes from."""
+        for explicit in (True, False):
+            for table in reversed(self.tables):
+                if table.library.kind is not kind or (not explicit and not table.patterns):
+                    continue
+                contract = table.contract_for(name, explicit)
+                if contract is None or (accept is not None and not accept(table.library, name)):
+                    continue
+                return (contract if explicit else dataclasses.replace(contract, name=name)), table
+        return None, None
 
     def on_library(self, name: str, library: Optional[LibraryObject] = None) -> Optional[Contract]:
         """The contract of `name` called on `library` (on any library, without one): a
@@ -291,6 +361,7 @@ def _resolve_reference(ref: str, base_dir: Optional[str]) -> str:
 
 def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defaults: bool = True) -> Contracts:
     """Load packs (references with the directory they are relative to) and everything they extend."""
+    references = list(references)
     loaded: dict[str, Pack] = {}
     order: list[Pack] = []
 
@@ -319,6 +390,14 @@ def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defa
     if with_defaults:
         for name in SHIPPED_DEFAULTS:
             visit(_resolve_reference(name, None), (), None)
+        # The packs of C libraries switch themselves on: each applies where its library is
+        # recognised (README, "Writing a rule pack"), so loading them all costs no precision.
+        for name in shipped_library_packs():
+            visit(_resolve_reference(name, None), (), None)
+            pack = loaded[_resolve_reference(name, None)]
+            loaded[pack.path] = dataclasses.replace(
+                pack, library=dataclasses.replace(pack.library, recognised_only=True))
+            order[order.index(pack)] = loaded[pack.path]
     for ref, base in references:
         visit(_resolve_reference(ref, base), (), None)
 
@@ -330,16 +409,20 @@ def load_contracts(references: Iterable[tuple[str, Optional[str]]], *, with_defa
             merged[key].update(getattr(pack.loaders, key))
     for pack in order:
         _check_families(pack, families)
-    tables = tuple(PackFunctions(p.name, p.path, p.library, p.functions) for p in order)
+    explicit = {_resolve_reference(ref, base) for ref, base in references}
+    tables = tuple(PackFunctions(p.name, p.path, p.library, p.functions, p.patterns,
+                                 p.path in explicit and p.library.kind is ReceiverKind.FFI_LIBRARY) for p in order)
     loaders = Loaders(**{key: frozenset(values) for key, values in merged.items()})
     return Contracts(tables, loaders, families, tuple(p.path for p in order))
 
 
 def _check_families(pack: Pack, families: dict[str, str]) -> None:
-    for name, contract in pack.functions.items():
-        for key in ("family", "out_family"):
-            family = getattr(contract, key)
-            if family and family not in families:
+    entries = [*pack.functions.items(), *((glob, contract) for glob, _regex, contract in pack.patterns)]
+    for name, contract in entries:
+        for key, named in (("family", (contract.family,)), ("out_family", contract.out_family)):
+            for family in named:
+                if not family or family in families:
+                    continue
                 doc = tomlsource.load(pack.path)
                 known = ", ".join(sorted(families)) or "none declared"
                 raise doc.error(
@@ -349,12 +432,26 @@ def _check_families(pack: Pack, families: dict[str, str]) -> None:
 
 
 def matches_library(obj: LibraryObject):
-    """accept(filter): whether a pack's library filter (names, paths) applies to `obj`."""
-    def accept(filt) -> bool:
+    """accept(filter, function): whether a pack's library filter applies to `function` called on `obj`.
+
+    A user's pack applies to every library its `names` and `paths` do not rule out (one
+    whose path is unknown too). A shipped library pack applies only where its library is
+    recognised: a regex of `paths` or `modules` found in what loaded `obj` (the constant
+    parts of the loader's argument, the compiled cffi module's name), or the function
+    named with one of its `prefixes`.
+    """
+    def accept(filt, function: str = "") -> bool:
         if filt.names and obj.name not in filt.names:
             return False
+        if filt.recognised_only:
+            return recognises(filt, obj) or (bool(function) and function.startswith(filt.prefixes or ("\0",)))
         if filt.paths and obj.paths:
             return any(re.search(p, path[:MAX_PATH_SUBJECT]) for p in filt.paths for path in obj.paths)
         return True
 
     return accept
+
+
+def recognises(filt: LibraryFilter, obj: LibraryObject) -> bool:
+    """Whether what loaded `obj` names the library a pack describes (by path or module)."""
+    return any(re.search(p, path[:MAX_PATH_SUBJECT]) for p in (*filt.paths, *filt.modules) for path in obj.paths)

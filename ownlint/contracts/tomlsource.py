@@ -17,6 +17,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on older interpreters only
     import tomli as tomllib
 
+from ..source import lines
 from ..types import ConfigError
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -25,7 +26,17 @@ _PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*(?:\.|$)""")
 
 
 def _split_dotted(text: str) -> tuple[str, ...]:
-    return tuple(p.strip("\"'") for p in _PART.findall(text))
+    return tuple(_unquoted(p) for p in _PART.findall(text))
+
+
+def _unquoted(part: str) -> str:
+    """A key as TOML reads it: a basic string's escapes decoded (`"\\\\"` is one backslash)."""
+    if part.startswith('"') and "\\" in part:
+        try:
+            return tomllib.loads(f"k = {part}")["k"]
+        except tomllib.TOMLDecodeError:
+            pass
+    return part.strip("\"'")
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,7 @@ class TomlDocument:
         table: tuple[str, ...] = ()
         nearest: Optional[int] = None  # the line of the longest enclosing key seen
         nearest_len = 0
-        for number, raw in enumerate(self.text.splitlines(), start=1):
+        for number, raw in enumerate(lines(self.text), start=1):
             header = _HEADER.match(raw)
             if header:
                 table = _split_dotted(header.group(1))
@@ -55,6 +66,20 @@ class TomlDocument:
             if target[: len(defined)] == defined and len(defined) > nearest_len:
                 nearest, nearest_len = number, len(defined)
         return nearest
+
+    def key_at(self, line: int) -> tuple[str, ...]:
+        """The key path that the assignment on or last above `line` defines."""
+        table: tuple[str, ...] = ()
+        found: tuple[str, ...] = ()
+        for number, raw in enumerate(lines(self.text)[:line], start=1):
+            header = _HEADER.match(raw)
+            if header:
+                table = found = _split_dotted(header.group(1))
+            else:
+                key = _KEY.match(raw)
+                if key:
+                    found = table + _split_dotted(key.group(1))
+        return found
 
     def error(self, message: str, *keys: str) -> ConfigError:
         return ConfigError(self.path, message, self.line_of(*keys), ".".join(keys))
@@ -81,4 +106,44 @@ def load(path: str) -> TomlDocument:
             line = int(match.group(1))
             message = message[: match.start()].strip()
         raise ConfigError(path, f"invalid TOML: {message}", line) from None
+    except RecursionError:
+        doc = TomlDocument(path, text, {})
+        line = _deepest_line(text)
+        raise ConfigError(path, "invalid TOML: nested too deeply for Python's TOML reader", line,
+                          ".".join(doc.key_at(line))) from None
     return TomlDocument(path, text, data)
+
+
+def _deepest_line(text: str) -> int:
+    """The line where brackets and braces first nest deepest (quotes and comments roughly
+    skipped: this only points at the trouble)."""
+    depth = deepest = 0
+    line = where = 1
+    quote = ""
+    escaped = comment = False
+    for char in text:
+        if char == "\n":
+            line += 1
+            comment = False
+            continue
+        if comment:
+            continue
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif char in "]}":
+            depth -= 1
+    return where

@@ -15,6 +15,7 @@ import io
 import os
 import tokenize
 
+from ..source import lines as source_lines
 from ..types import Finding
 
 VERSION = "ownlint/v1"  # the SARIF partialFingerprints key; bump when the recipe changes
@@ -24,7 +25,7 @@ def normalised_line(source: str | None, line: int) -> str:
     """The code on `line` without comments, every run of whitespace one space."""
     if source is None:
         return ""
-    lines = source.splitlines()
+    lines = source_lines(source)
     if not 1 <= line <= len(lines):
         return ""
     text = lines[line - 1]
@@ -54,6 +55,7 @@ def assign(findings: list[Finding], source: str | None, path_key: str) -> list[F
         key = (finding.code, path_key, finding.symbol, normalised_line(source, finding.span.line))
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()[:32]
+        # surrogateescape: a file name that is not valid UTF-8 keeps its bytes
+        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         out.append(dataclasses.replace(finding, fingerprint=digest))
     return out

@@ -1,11 +1,14 @@
 """The result cache: what linting one file produced, keyed by everything that decides it.
 
-A key hashes the file's bytes, the path it is shown and fingerprinted under, the codes
-enabled for it, the content of every active pack, and ownlint itself (its version and
+A key hashes every input of the file's analysis (engine.Job: its bytes, the path it is
+shown and fingerprinted under, its dotted module name, the codes enabled for it, the
+other modules' exports it uses), the content of every active pack, and ownlint itself (its version and
 the content of its own modules, so a development checkout never reads stale results).
 Entries are JSON files written atomically (a temporary file, then `os.replace`), so
-concurrent runs are safe: each sees a whole entry or none. An entry that cannot be read
-or decoded is ignored, and rewritten by this run.
+concurrent runs are safe: each sees a whole entry or none; a write that fails (a full
+disk) removes its temporary file. Only regular files are read there (a named pipe would
+block the run), and an entry that cannot be read, is not JSON, or has any other shape than
+the one written here, is a miss: recomputed, and rewritten by this run.
 
 Beside the results, `Scans` remembers the byte scans of files that do not involve FFI
 (the prefilter's "no", and "names none of these wrappers"), keyed by the file's stat, so
@@ -14,18 +17,21 @@ that an unchanged run does not read them at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
+import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from .. import __version__
-from ..types import FileError, Finding, InferredContract, LibraryObject, Related, Span, StringRestype, Summary
+from .. import __version__, catalog
+from ..types import FileError, Finding, InferredContract, LibraryObject, LibraryUse, Related, Span, StringRestype, Summary
 
-FORMAT = "1"
+FORMAT = "2"
 DIRECTORY = ".ownlint_cache"
 
 
@@ -52,6 +58,7 @@ class Outcome:
     hidden: tuple[Finding, ...] = ()  # suppressed by a comment (SARIF still shows them)
     error: Optional[FileError] = None
     exports: dict = field(default_factory=dict)  # function name -> (defining path or "", Summary)
+    libraries: tuple = ()  # LibraryUse of each C library the file loads or calls
 
 
 class Cache:
@@ -61,18 +68,18 @@ class Cache:
         for path in pack_paths:
             try:
                 with open(path, "rb") as handle:
-                    digest.update(path.encode() + b"\0" + handle.read())
+                    digest.update(os.fsencode(path) + b"\0" + handle.read())
             except OSError:
-                digest.update(path.encode() + b"\0<unreadable>")
+                digest.update(os.fsencode(path) + b"\0<unreadable>")
         self.context = digest.hexdigest()
         self.ready = False
 
-    def key(self, raw: bytes, display: str, path_key: str, enabled: frozenset[str], depends: str = "") -> str:
-        """`depends`: a digest of the other modules' summaries the file was analysed with."""
+    def key(self, parts) -> str:
+        """The entry of a file whose result is decided by `parts` (bytes each: engine.py
+        lists every input of the analysis) besides the packs and ownlint itself."""
         digest = hashlib.sha256(self.context.encode())
-        for part in (display, path_key, ",".join(sorted(enabled)), depends):
-            digest.update(b"\0" + part.encode())
-        digest.update(b"\0" + raw)
+        for part in parts:
+            digest.update(b"\0%d\0" % len(part) + part)
         return digest.hexdigest()
 
     def scans(self) -> "Scans":
@@ -82,10 +89,12 @@ class Cache:
         return os.path.join(self.directory, key[:2], key[2:] + ".json")
 
     def get(self, key: str) -> Optional[Outcome]:
+        document = read(self._path(key))
+        if document is None:
+            return None
         try:
-            with open(self._path(key), encoding="utf-8") as handle:
-                return _decode(json.load(handle))
-        except (OSError, ValueError, KeyError, TypeError):  # missing or corrupt: recompute
+            return _decode(document)
+        except _BAD:  # another shape than ours: recompute
             return None
 
     def put(self, key: str, outcome: Outcome) -> None:
@@ -98,10 +107,7 @@ class Cache:
             if not self.ready:
                 self._prepare()
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            temporary = f"{path}.{os.getpid()}.tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, separators=(",", ":"))
-            os.replace(temporary, path)
+            _replace(path, json.dumps(document, separators=(",", ":")))
         except OSError:
             pass
 
@@ -113,10 +119,94 @@ class Cache:
         }
         for name, text in marks.items():
             mark = os.path.join(self.directory, name)
-            if not os.path.exists(mark):
-                with open(mark, "w", encoding="utf-8") as handle:
-                    handle.write(text)
+            if not os.path.lexists(mark):
+                with contextlib.suppress(OSError):  # a mark is a courtesy: entries go on without it
+                    _replace(mark, text)
         self.ready = True
+
+
+def _replace(path: str, text: str) -> None:
+    """Put `text` at `path` through a new temporary file (never one that exists: a named
+    pipe there would block), removed again if writing fails."""
+    descriptor, temporary = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
+                                             dir=os.path.dirname(path))
+    try:
+        with open(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+_LARGEST = 256 * 1024 * 1024  # bytes: a cache document larger than this is not ours
+
+
+def read(path: str):
+    """The JSON document in the regular file `path`, or None: missing, not a regular file
+    (opened without blocking, then checked), too large, not JSON (NaN and Infinity are
+    not JSON either), or nested too deeply to decode."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        with open(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > _LARGEST:
+                return None
+            raw = handle.read(_LARGEST + 1)
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+    except (OSError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+class _Shape(ValueError):
+    """A cache document that is JSON but not of the shape this module writes."""
+
+
+_BAD = (_Shape, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+def _int(value, limit: int = 2 ** 31) -> int:
+    if type(value) is not int or not 0 <= value < limit:
+        raise _Shape(f"expected a small non-negative integer, got {value!r}")
+    return value
+
+
+def _str(value, errors: str = "strict") -> str:
+    """A string that can be printed (a path may hold the bytes of an undecodable name)."""
+    if type(value) is not str:
+        raise _Shape(f"expected a string, got {value!r}")
+    value.encode("utf-8", errors)  # a lone surrogate is ValueError
+    return value
+
+
+def _path(value) -> str:
+    return _str(value, "surrogateescape")
+
+
+def _list(value, length: Optional[int] = None) -> list:
+    if type(value) is not list or (length is not None and len(value) != length):
+        raise _Shape(f"expected a list{'' if length is None else f' of {length}'}, got {value!r}")
+    return value
+
+
+def _dict(value) -> dict:
+    if type(value) is not dict:
+        raise _Shape(f"expected an object, got {value!r}")
+    return value
+
+
+def _bool(value) -> bool:
+    if type(value) is not bool:
+        raise _Shape(f"expected true or false, got {value!r}")
+    return value
 
 
 # A file modified within this many nanoseconds of being scanned may change again without
@@ -139,13 +229,8 @@ class Scans:
         self.asked: dict[str, set] = {}  # path -> the scans this run asked about
         self.changed = False
         try:
-            with open(path, encoding="utf-8") as handle:
-                entries = json.load(handle)
-            self.entries = {
-                str(p): [list(map(int, stat)), {str(k): bool(v) for k, v in answers.items()}]
-                for p, (stat, answers) in entries.items()
-            }
-        except (OSError, ValueError, TypeError, AttributeError):
+            self.entries = _decode_scans(read(path))
+        except _BAD:  # missing, or not ours: rebuilt
             self.entries = {}
 
     def _stat(self, path: str) -> Optional[list]:
@@ -188,8 +273,17 @@ class Scans:
             self.changed = False
 
 
-def _span(values: list) -> Span:
-    return Span(*(int(v) for v in values))
+def _decode_scans(document) -> dict:
+    entries = {}
+    for path, entry in _dict(document).items():
+        stat_, answers = _list(entry, 2)
+        entries[_path(path)] = [[_int(v, 2 ** 64) for v in _list(stat_, 4)],
+                                {_str(k): _bool(v) for k, v in _dict(answers).items()}]
+    return entries
+
+
+def _span(values) -> Span:
+    return Span(*(_int(v) for v in _list(values, 4)))
 
 
 def _encode_finding(f: Finding) -> dict:
@@ -201,9 +295,14 @@ def _encode_finding(f: Finding) -> dict:
     }
 
 
-def _decode_finding(d: dict) -> Finding:
-    related = tuple(Related(str(path), _span(span), str(message)) for path, span, message in d["r"])
-    return Finding(str(d["c"]), str(d["p"]), _span(d["s"]), str(d["m"]), related, str(d["y"]), str(d["f"]))
+def _decode_finding(d) -> Finding:
+    d = _dict(d)
+    related = tuple(Related(_path(path), _span(span), _str(message)) for path, span, message in
+                    (_list(r, 3) for r in _list(d["r"])))
+    code = _str(d["c"])
+    if code not in catalog.RULES:
+        raise _Shape(f"unknown rule {code!r}")
+    return Finding(code, _path(d["p"]), _span(d["s"]), _str(d["m"]), related, _str(d["y"]), _str(d["f"]))
 
 
 def _encode(outcome: Outcome) -> dict:
@@ -213,16 +312,28 @@ def _encode(outcome: Outcome) -> dict:
         "hidden": [_encode_finding(f) for f in outcome.hidden],
         "error": None if error is None else [error.path, error.message],
         "exports": {name: [origin, _encode_export(s)] for name, (origin, s) in sorted(outcome.exports.items())},
+        "libraries": [[u.name, u.kind, [list(a) for a in u.loaded_at], list(u.packs), [list(f) for f in u.functions]]
+                      for u in outcome.libraries],
     }
 
 
-def _decode(document: dict) -> Outcome:
+def _decode(document) -> Outcome:
+    document = _dict(document)
     error = document["error"]
+    if error is not None:
+        error = FileError(*(_str(part, "surrogateescape") for part in _list(error, 2)))
     return Outcome(
-        tuple(_decode_finding(d) for d in document["kept"]),
-        tuple(_decode_finding(d) for d in document["hidden"]),
-        None if error is None else FileError(str(error[0]), str(error[1])),
-        {str(name): (str(origin), _decode_export(s)) for name, (origin, s) in document["exports"].items()},
+        tuple(_decode_finding(d) for d in _list(document["kept"])),
+        tuple(_decode_finding(d) for d in _list(document["hidden"])),
+        error,
+        {_str(name): (_path(origin), _decode_export(s)) for name, (origin, s) in
+         ((name, _list(entry, 2)) for name, entry in _dict(document["exports"]).items())},
+        tuple(LibraryUse(_str(name), _str(kind), tuple((_path(p), _int(line)) for p, line in
+                                                  (_list(at, 2) for at in _list(loaded))),
+                         tuple(_str(p) for p in _list(packs_)),
+                         tuple((_str(f), _int(n), None if source is None else _str(source))
+                               for f, n, source in (_list(entry, 3) for entry in _list(functions))))
+              for name, kind, loaded, packs_, functions in (_list(use, 5) for use in _list(document["libraries"]))),
     )
 
 
@@ -242,23 +353,31 @@ def _encode_export(value) -> dict:
                              _spanlist(value.span), list(value.takes)]}
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
-    return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes]}
+    return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes, value.function,
+                        value.loader, value.origin, list(value.binds)]}
 
 
-def _decode_export(d: dict):
+def _decode_export(d):
+    d = _dict(d)
+    if len(d) != 1:
+        raise _Shape(f"expected one kind of export, got {sorted(d)}")
     if "marker" in d:
-        return str(d["marker"])
+        return _str(d["marker"])
     if "summary" in d:
         return _decode_summary(d["summary"])
     if "char_p" in d:
-        function, kind, path, span = d["char_p"]
-        return StringRestype(str(function), str(kind), str(path), _span(span))
+        function, kind, path, span = _list(d["char_p"], 4)
+        return StringRestype(_str(function), _str(kind), _path(path), _span(span))
     if "inferred" in d:
-        name, family, releases, declared, path, span, takes = d["inferred"]
-        return InferredContract(str(name), str(family), None if releases is None else int(releases), str(declared),
-                                str(path), _span(span), tuple(int(i) for i in takes))
-    name, paths, wrapped, is_ctypes = d["library"]
-    return LibraryObject(str(name), tuple(str(p) for p in paths), frozenset(str(w) for w in wrapped), bool(is_ctypes))
+        name, family, releases, declared, path, span, takes = _list(d["inferred"], 7)
+        return InferredContract(_str(name), _str(family), None if releases is None else _int(releases), _str(declared),
+                                _path(path), _span(span), tuple(_int(i) for i in _list(takes)))
+    name, paths, wrapped, is_ctypes, function, loader, origin, binds = _list(d["library"], 8)
+    binds = _list(binds)
+    if binds and (len(binds) != 2 or type(binds[0]) is not int or type(binds[1]) is not str):
+        raise _Shape(f"expected [position, prefix], got {binds!r}")
+    return LibraryObject(_str(name), tuple(_str(p) for p in _list(paths)), frozenset(_str(w) for w in _list(wrapped)),
+                         _bool(is_ctypes), _str(function), _bool(loader), _str(origin), tuple(binds))
 
 
 def _spanlist(span: Span) -> list:
@@ -275,12 +394,19 @@ def _encode_summary(s: Summary) -> dict:
     }
 
 
-def _decode_summary(d: dict) -> Summary:
-    returns = d["returns"]
+def _decode_summary(d) -> Summary:
+    d = _dict(d)
+    returns = _list(d["returns"])
+    if returns:
+        state, family, call, where = _list(returns, 4)
+        if state not in ("owned", "maybe", "managed", "static", "singleton", "python-owned"):
+            raise _Shape(f"unknown state {state!r}")
+        returns = (state, _str(family), _str(call), _span(where))
     return Summary(
-        params=tuple(str(p) for p in d["params"]),
-        param_releases=tuple((int(i), _span(w), str(call), str(family)) for i, w, call, family in d["releases"]),
-        param_uses=tuple((int(i), _span(w)) for i, w in d["uses"]),
-        param_escapes=frozenset(int(i) for i in d["escapes"]),
-        returns=(str(returns[0]), str(returns[1]), str(returns[2]), _span(returns[3])) if returns else (),
+        params=tuple(_str(p) for p in _list(d["params"])),
+        param_releases=tuple((_int(i), _span(w), _str(call), _str(family))
+                             for i, w, call, family in (_list(r, 4) for r in _list(d["releases"]))),
+        param_uses=tuple((_int(i), _span(w)) for i, w in (_list(u, 2) for u in _list(d["uses"]))),
+        param_escapes=frozenset(_int(i) for i in _list(d["escapes"])),
+        returns=tuple(returns),
     )

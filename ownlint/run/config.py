@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+import pathspec
+
 from .. import catalog
 from ..contracts import tomlsource
 from ..types import ConfigError
@@ -86,7 +88,10 @@ def find_config(start: str) -> Optional[str]:
 def _read_table(path: str) -> tuple[tomlsource.TomlDocument, dict, tuple[str, ...]]:
     doc = tomlsource.load(path)
     if os.path.basename(path) == "pyproject.toml":
-        table = doc.data.get("tool", {}).get("ownlint", {})
+        tool = doc.data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise doc.error("must be a table", "tool")
+        table = tool.get("ownlint", {})
         prefix: tuple[str, ...] = ("tool", "ownlint")
     else:  # ownlint.toml holds the options at the top level, as ruff.toml does
         table, prefix = doc.data, ()
@@ -135,6 +140,23 @@ def parse_seconds(value: Any) -> Optional[float]:
     return float(value)
 
 
+def pattern_problem(pattern: str) -> Optional[str]:
+    """Why `pattern` is not a gitignore pattern (`!` alone, a trailing backslash), or None."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except ValueError:  # pathspec's GitWildMatchPatternError
+        return f"not a gitignore pattern: {pattern!r}"
+    return None
+
+
+def _patterns(doc, value: Any, *keys: str) -> tuple[str, ...]:
+    for item in _strings(doc, value, *keys):
+        problem = pattern_problem(item)
+        if problem:
+            raise doc.error(problem, *keys)
+    return tuple(value)
+
+
 def load_file(path: str) -> dict[str, Any]:
     """Validate a config file; returns its values keyed by option name."""
     doc, table, prefix = _read_table(path)
@@ -166,9 +188,13 @@ def load_file(path: str) -> dict[str, Any]:
             for pattern, codes in value.items():
                 if not isinstance(codes, list):
                     raise doc.error("must map each pattern to an array of codes", *prefix, key, pattern)
+                if pattern_problem(pattern):
+                    raise doc.error(pattern_problem(pattern), *prefix, key, pattern)
                 entries.append((pattern, _codes(doc, codes, *prefix, key, pattern)))
             values[key] = tuple(entries)
-        elif key in ("exclude", "extend-exclude", "packs"):
+        elif key in ("exclude", "extend-exclude"):
+            values[key] = _patterns(doc, value, *prefix, key)
+        elif key == "packs":
             values[key] = _strings(doc, value, *prefix, key)
         else:
             values[key] = value
@@ -194,12 +220,18 @@ def build(
             values[key], origins[key] = value, "command line"
     root = os.path.dirname(os.path.abspath(config_path)) if config_path else os.getcwd()
     for flag, given in (("select", select), ("extend-select", extend_select), ("ignore", ignore)):
+        if given is not None and not given:  # `--select ""` would silently turn every rule off
+            raise ConfigError("command line", "no rule code given (expected comma-separated codes or prefixes "
+                                              "such as OWN101, OWN1 or ALL)", key=f"--{flag}")
         if given is not None:
             for code in given:
                 if not catalog.is_valid_selector(code):
                     raise ConfigError("command line", f"unknown rule code or prefix {code!r}", key=f"--{flag}")
             values[flag] = tuple(given) if flag == "select" else tuple(values.get(flag, ())) + tuple(given)
             origins[flag] = "command line"
+    for pattern in extend_exclude or ():
+        if pattern_problem(pattern):
+            raise ConfigError("command line", pattern_problem(pattern), key="--extend-exclude")
     enabled = catalog.select(values.get("select"), values.get("extend-select", ()), values.get("ignore", ()))
     pack_refs = tuple((ref, root) for ref in values.get("packs", ()))
     if packs:

@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 
 import pathspec
 
-from .config import Settings
+from .config import Settings, pattern_problem
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,13 @@ def _gitignore(directory: str) -> Optional[pathspec.PathSpec]:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return pathspec.GitIgnoreSpec.from_lines(handle)
+            lines = list(handle)
     except OSError:
         return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # a line that is no pattern (`!`, a trailing backslash): git skips it, so does ownlint
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if not pattern_problem(line)])
 
 
 def _ignored(spec_stack, absolute: str, is_dir: bool) -> bool:
@@ -147,14 +151,24 @@ def _kind(path: str) -> tuple[str, str]:
     return "other", "not a regular file (a named pipe, socket or device); skipped"
 
 
-def module_name(path: str) -> str:
-    """The dotted module name of a file, from the packages (`__init__.py`) around it:
-    `src/wand/image.py` is `wand.image`; a package's `__init__.py` is `wand.__init__`."""
+def _namespace_subpackage(folder: str) -> bool:
+    """A folder with no `__init__.py` inside a regular package (PEP 420: weasyprint's
+    `text/`) is still a subpackage: `from ..text.ffi import x` reaches into it."""
+    parent, package = os.path.split(folder)
+    return package.isidentifier() and os.path.isfile(os.path.join(parent, "__init__.py"))
+
+
+def module_location(path: str) -> tuple[str, str]:
+    """Where a file is imported from and as what: the folder above its packages
+    (`__init__.py`), which Python must have on its path, and its dotted module name.
+    `src/wand/image.py` is `wand.image` from `src`; a package's `__init__.py` is
+    `wand.__init__`; a file outside any package is imported from its own folder."""
     folder, name = os.path.split(os.path.abspath(path))
     parts = [name[:-3] if name.endswith(".py") else name]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, package = os.path.split(folder)
+    while os.path.isfile(os.path.join(folder, "__init__.py")) or _namespace_subpackage(folder):
+        parent, package = os.path.split(folder)
         if not package:
             break
+        folder = parent
         parts.insert(0, package)
-    return ".".join(parts)
+    return folder, ".".join(parts)

@@ -9,6 +9,7 @@ output does not depend on the number of workers or on the cache.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -19,13 +20,14 @@ from typing import Optional
 import pathspec
 
 from .. import catalog
-from ..contracts.packs import Contracts, matches_library
+from ..contracts.packs import Contracts
 from ..report import fingerprints, suppressions
-from ..types import GLOBAL_KEYS, INFERRED, FileError, Finding, InferredContract, LibraryObject, ReceiverKind, RunResult, StringRestype
+from ..types import (FFIATTR, GLOBAL_KEYS, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse,
+                     RunResult, StringRestype)
 from . import parallel, prefilter, slicing
 from .cache import Cache, Outcome, canonical
 from .config import Settings
-from .discovery import Missing, discover, module_name
+from .discovery import Missing, discover, module_location
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ def check(job: Job, contracts: Contracts) -> Outcome:
     enabled = job.enabled
     if result.source is not None:
         marks = suppressions.parse(result.source)
-        if marks.skip_file:
-            return Outcome()
+        if marks.skip_file:  # its findings go, not what other modules learn of it
+            return Outcome(exports=result.exports)
     else:
         marks = suppressions.Suppressions()
     # Fingerprints before suppressions, so that suppressing one finding keeps its twin's.
@@ -65,7 +67,25 @@ def check(job: Job, contracts: Contracts) -> Outcome:
     kept, hidden = suppressions.apply(findings, marks, job.display, "OWN900" in enabled, enabled)
     stale = fingerprints.assign([f for f in kept if not f.fingerprint], result.source, job.path_key)  # OWN900
     kept = [f for f in kept if f.fingerprint] + stale
-    return Outcome(tuple(kept), tuple(hidden), exports=result.exports)
+    libraries = tuple(dataclasses.replace(u, loaded_at=tuple((job.display, line) for _, line in u.loaded_at))
+                      for u in result.libraries)
+    return Outcome(tuple(kept), tuple(hidden), exports=result.exports, libraries=libraries)
+
+
+def _inputs(job: Job) -> list[bytes]:
+    """What decides a file's result, for its cache key: every field of its Job (so a field
+    added later is keyed too), but `debug`, which only words an internal error (never cached)."""
+    parts = []
+    for name in (f.name for f in dataclasses.fields(Job)):
+        value = getattr(job, name)
+        if name == "debug":
+            continue
+        if name == "external":
+            value = _digest(value)
+        elif name == "enabled":
+            value = ",".join(sorted(value))
+        parts.append(value if isinstance(value, bytes) else f"{name}={value}".encode("utf-8", "surrogateescape"))
+    return parts
 
 
 def _internal_error(exc: Exception, debug: bool) -> str:
@@ -121,14 +141,14 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     scans = cache.scans() if cache is not None else None  # what earlier runs learned of unchanged files
     outcomes: list[Optional[Outcome]] = [None] * len(items)
     raws: dict[int, bytes] = {}
-    modules: dict[int, str] = {}
+    modules: dict[int, tuple[str, str]] = {}  # file -> (the folder it is imported from, its dotted name)
     work: list[tuple[int, Job]] = []
     pfi = _per_file_ignores(settings)
     for index, item in enumerate(items):
         if isinstance(item, Missing):
             outcomes[index] = Outcome(error=FileError(item.path, item.reason))
             continue
-        modules[index] = module_name(item.absolute)
+        modules[index] = module_location(item.absolute)
         if scans is not None and scans.answer(item.absolute, _PREFILTER) is False:
             outcomes[index] = Outcome()  # unchanged since a run found no FFI word in it
             continue
@@ -143,8 +163,9 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             outcomes[index] = Outcome()  # cannot involve FFI code: not parsed (unless it calls a wrapper)
             continue
         raws[index] = raw
-        work.append((index, _job(item, raw, settings, pfi, debug, modules[index], None)))
+        work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1], None)))
     ffi = {index for index, _ in work}  # the files the prefilter let through
+    where = _importable(modules)
     meter = _Meter(progress, len(items), len(items) - len(work))
     _run(work, outcomes, contracts, jobs, cache, meter, limits)
     table: dict = {}
@@ -154,7 +175,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         if new == table:
             break
         previous, table = table, new
-        plan = _plan(table, previous, contracts)
+        plan = _plan(table, previous, contracts, where, settings.root)
         if plan is None:
             break
         work = []
@@ -163,7 +184,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 continue
             remember = index not in ffi and scans is not None
             if remember and (scans.answer(item.absolute, plan.names) is False
-                             or scans.answer(item.absolute, plan.takes) is False):
+                             or scans.answer(item.absolute, plan.takes_for(*modules[index])) is False):
                 continue
             raw = raws.get(index) or _read(item, outcomes, index, settings.max_file_size)
             if raw is None:
@@ -173,82 +194,115 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 scans.remember(item.absolute, plan.names, found)
             if not found:
                 continue
-            external = plan.imported(raw, item.path, modules[index], contracts)
+            external = plan.imported(raw, item.path, *modules[index], contracts)
             if remember:
-                scans.remember(item.absolute, plan.takes, bool(external))
+                scans.remember(item.absolute, plan.takes_for(*modules[index]), bool(external))
             digest = _digest(external)
             if external and seen.get(index) != digest:  # only files whose inputs changed
                 seen[index] = digest
                 raws[index] = raw
-                work.append((index, _job(item, raw, settings, pfi, debug, modules[index], external)))
+                work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1], external)))
         if not work:
             break
         meter.total += len(work)
         _run(work, outcomes, contracts, jobs, cache, meter, limits)
     if scans is not None:
         scans.save()
-    return _collect(items, outcomes, raws, baseline)
+    return _collect(items, outcomes, raws, baseline, contracts)
 
 
 @dataclass
 class _Plan:
     """What one round across modules looks for, from the export table and what changed in it."""
 
-    by_module: dict  # last part of a module name (or a global key's function) -> {qual: (name, entry)}
+    by_module: dict  # last part of a module name (or a global key's function) -> {(root, qual): (name, entry)}
     mentioned: "re.Pattern[bytes]"  # any of those module names
     quick: "re.Pattern[bytes]"  # what a file the prefilter let through must name to gain an input
     quick_wrappers: "Optional[re.Pattern[bytes]]"  # the same for a file with no FFI word
     names: str  # scan-index questions (cache.Scans) for files with no FFI word
     takes: str
-    words: dict  # library -> the names of the functions that apply to it
-    inferred: frozenset  # functions with contracts inferred from cdefs
+    where: dict  # dotted module name -> the folders it can be imported from (_importable)
+    home: str  # the configuration root
 
-    def imported(self, raw: bytes, path: str, module: str, contracts: Contracts) -> dict:
+    def imported(self, raw: bytes, path: str, root: str, module: str, contracts: Contracts) -> dict:
         """The exports a file may use: it names the entry and its module (and, for a library
-        object, calls a pack function on it), and the entry is not its own."""
+        object, calls a pack function on it), the module is the one Python would import
+        for this file (`source`), and the entry is not its own."""
         external = {}
         own = module[: -len(".__init__")] if module.endswith(".__init__") else module
         for found in set(self.mentioned.findall(raw)):
-            for qual, (name, entry) in self.by_module[found.decode()].items():
-                if entry[0] != path and qual.rsplit(".", 1)[0] != own \
+            for (origin, qual), (name, entry) in self.by_module[found.decode()].items():
+                of = qual.rsplit(".", 1)[0]
+                if origin and origin != self.source(of, root):
+                    continue
+                if entry[0] != path and of != own \
                         and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
-                        and _calls_packed(name, entry[1], raw, contracts, self.words, self.inferred):
+                        and (qual.startswith((LIBATTR, FFIATTR))  # an attribute: `self._binding.lib`
+                             or _calls_library(name, entry[1], raw)):
                     external[qual] = entry
         return external
 
+    def source(self, module: str, root: str) -> Optional[str]:
+        """The folder a file imported from `root` gets `module` from, as Python would
+        find it: its own root first, then the configuration root (where `python -m` and
+        pytest run), else the one folder that has it; None when several others have it
+        (sys.path decides, which ownlint cannot see)."""
+        folders = self.where.get(module, ())
+        if root in folders:
+            return root
+        if self.home in folders:
+            return self.home
+        return next(iter(folders)) if len(folders) == 1 else None
 
-def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
-    """The round's plan, or None when no entry is new or changed."""
-    # Functions with contracts inferred from cdefs count as pack functions for cffi libraries.
-    inferred = frozenset(_global_name(q) for q in table if q.startswith(INFERRED))
-    words: dict = {}
+    def takes_for(self, root: str, module: str) -> str:
+        """The scan-index question "takes anything from this table" for one file: the
+        answer also depends on where the file is and what it is called."""
+        place = hashlib.sha256(f"{root}\0{module}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return f"{self.takes}:{place}"
+
+
+def _importable(modules: dict) -> dict:
+    """Dotted module name (a package without `.__init__`) -> the folders it can be imported from."""
+    where: dict[str, set] = {}
+    for root, module in modules.values():
+        where.setdefault(module[: -len(".__init__")] if module.endswith(".__init__") else module, set()).add(root)
+    return where
+
+
+def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: str) -> Optional[_Plan]:
+    """The round's plan, or None when no entry is new or changed. `table` is keyed by
+    (the folder the module is imported from, qualified name); global keys have no folder."""
     # A file can call a summarised function only if it names both the function and
     # (to import it) its module; the rest is not read again.
     by_module: dict[str, dict] = {}
-    for qual, entry in table.items():
+    for key, entry in table.items():
+        qual = key[1]
         if qual.startswith(GLOBAL_KEYS):  # needs no import: any file calling the function
             name = _global_name(qual)
-            by_module.setdefault(name, {})[qual] = (name, entry)
+            by_module.setdefault(name, {})[key] = (name, entry)
             continue
         module, name = qual.rsplit(".", 1)
-        by_module.setdefault(module.rsplit(".", 1)[-1], {})[qual] = (name, entry)
+        by_module.setdefault(module.rsplit(".", 1)[-1], {})[key] = (name, entry)
     mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
     # A cheap first look: a file can only gain inputs from entries that are new or
     # changed in this round, so only files naming one of those are examined.
     pieces, wrappers = set(), set()
-    for qual, value in table.items():
-        if previous.get(qual) == value:
+    for key, value in table.items():
+        if previous.get(key) == value:
             continue
+        qual = key[1]
         name = re.escape((_global_name(qual) if qual.startswith(GLOBAL_KEYS) else qual.rsplit(".", 1)[1]).encode())
         if isinstance(value[1], (InferredContract, StringRestype)):  # called on a library: FFI files only
             pieces.add(name)
-        elif isinstance(value[1], LibraryObject):  # only a call of a pack function on it matters
-            if _pack_words(value[1], contracts, words, inferred):
-                # Any attribute: `_calls_packed` then checks that it is a pack function.
-                pieces.add(name + rb"\s*\.\s*\w+")
-                # Also in a file with no FFI word (`from .api import libc`): its name
-                # first, which is cheap to look for; the call is checked after.
-                wrappers.add(name)
+        elif isinstance(value[1], LibraryObject) and (value[1].function or value[1].loader or value[1].binds
+                                                       or qual.startswith((LIBATTR, FFIATTR))):
+            pieces.add(name)  # a bound C function, or a loader: called by its name
+            wrappers.add(name)
+        elif isinstance(value[1], LibraryObject):  # only a call of a function on it matters
+            pieces.add(name + _AN_ATTRIBUTE)
+            # Also in a file with no FFI word (`from .api import libc`): its name first,
+            # which is cheap to look for; the call is checked after.
+            wrappers.add(name)
         else:
             pieces.add(name)
             wrappers.add(name)
@@ -262,12 +316,15 @@ def _plan(table: dict, previous: dict, contracts: Contracts) -> Optional[_Plan]:
     # For a file with no FFI word, two answers are remembered (mostly "no": the file is
     # then not read again): whether it mentions one of these names, per pattern (a new
     # name is a new question), and whether it takes anything from the table, per table
-    # (its names, origins and library objects decide that).
+    # (its names, origins and library objects decide that, and which modules of that
+    # name are where: `_Plan.source`) and per the file's folder and name (`takes_for`).
     names = "names:" + hashlib.sha256(quick_wrappers.pattern).hexdigest()[:16] if quick_wrappers else ""
     takes = "takes:" + hashlib.sha256("\n".join(sorted(
-        f"{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
-        for qual, (origin, value) in table.items())).encode()).hexdigest()[:16]
-    return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes, words, inferred)
+        f"{root}\0{qual}\0{origin}\0{canonical(value) if isinstance(value, LibraryObject) else ''}"
+        for (root, qual), (origin, value) in table.items()) + sorted(
+        f"{module}\0{chr(0).join(sorted(folders))}" for module, folders in where.items())
+    ).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes, where, home)
 
 
 def _global_name(key: str) -> str:
@@ -317,7 +374,7 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
     pending = []
     for index, job in work:
         if cache is not None:
-            keys[index] = cache.key(job.raw, job.display, job.path_key, job.enabled, _digest(job.external))
+            keys[index] = cache.key(_inputs(job))
             hit = cache.get(keys[index])
             if hit is not None:
                 outcomes[index] = hit
@@ -337,52 +394,44 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
             cache.put(keys[index], outcome)
 
 
-def _calls_packed(name: str, value, raw: bytes, contracts: Contracts, words: dict, inferred: frozenset) -> bool:
-    """An imported library object matters only to a file that calls one of the pack
-    functions that apply to it (`name.malloc(`); anything else it calls is untracked
-    either way."""
-    if not isinstance(value, LibraryObject):
+def _calls_library(name: str, value, raw: bytes) -> bool:
+    """An imported library object matters only to a file that calls something on it
+    (`name.f(`): every such call is a C function `ownlint libraries` counts, and the
+    packs may describe it."""
+    if not isinstance(value, LibraryObject) or value.function or value.loader or value.binds:
         return True
-    called = _pack_words(value, contracts, words, inferred)
-    if not called:
-        return False
-    attributes = re.findall(rb"\b" + re.escape(name.encode()) + rb"\s*\.\s*(\w+)", raw)
-    return not called.isdisjoint(attributes)
+    return re.search(rb"\b" + re.escape(name.encode()) + _A_CALL, raw) is not None
 
 
-def _pack_words(value: LibraryObject, contracts: Contracts, words: dict, inferred: frozenset) -> frozenset:
-    """The names (bytes) of the pack functions that apply to a library (and, for a cffi
-    library, of the functions with inferred contracts). A set, not an alternation: a pack
-    may list 100,000 functions, and a regex of them costs time per byte and per name."""
-    if value not in words:
-        accept = matches_library(value)
-        words[value] = frozenset(
-            name.encode() for table in contracts.tables
-            if table.library.kind is ReceiverKind.ANY
-            or (table.library.kind is ReceiverKind.FFI_LIBRARY and accept(table.library))
-            for name in table.functions
-        ) | (frozenset() if value.ctypes else frozenset(n.encode() for n in inferred))
-    return words[value]
+_AN_ATTRIBUTE = rb"\s*\.\s*\w+"
+_A_CALL = _AN_ATTRIBUTE + rb"\s*\("
 
 
 def _digest(external: Optional[dict]) -> str:
     if not external:
         return ""
     text = "\n".join(f"{qual}\0{origin}\0{canonical(value)}" for qual, (origin, value) in sorted(external.items()))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()  # paths may not be UTF-8
 
 
 def _exports(outcomes: list, items: list, modules: dict) -> dict:
-    """Qualified function name -> (path, Summary), from every analysed file."""
+    """(folder, qualified function name) -> (path, Summary), from every analysed file: two
+    modules of one name in two folders are two modules. Global keys have no folder."""
     table = {}
     for index, outcome in enumerate(outcomes):
         if outcome is None or not outcome.exports or index not in modules:
             continue
-        module = modules[index]
+        root, module = modules[index]
         if module.endswith(".__init__"):
             module = module[: -len(".__init__")]
+        importable = all(part.isidentifier() for part in module.split("."))  # not `my-script.py`
         for name, (origin, summary) in outcome.exports.items():
-            key = name if name.startswith(GLOBAL_KEYS) else f"{module}.{name}"  # project-wide, not imported
+            if name.startswith(GLOBAL_KEYS):  # project-wide, not imported
+                key = ("", name)
+            elif importable:
+                key = (root, f"{module}.{name}")
+            else:
+                continue
             table[key] = (origin or items[index].path, summary)
     return table
 
@@ -391,7 +440,7 @@ def _check_indexed(task: tuple[int, Job], contracts: Contracts) -> Outcome:
     return check(task[1], contracts)
 
 
-def _collect(items, outcomes, raws, baseline) -> RunResult:
+def _collect(items, outcomes, raws, baseline, contracts: Contracts) -> RunResult:
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     errors: list[FileError] = []
@@ -414,5 +463,27 @@ def _collect(items, outcomes, raws, baseline) -> RunResult:
     unique = {(f.code, f.path, f.span, f.message): f for f in findings}
     new = [f for f in unique.values() if f.fingerprint not in baseline]
     ordered = tuple(sorted(new, key=Finding.sort_key))
+    libraries = merged_libraries(u for outcome in outcomes if outcome is not None for u in outcome.libraries)
+    used = {source for library in libraries for _f, _n, source in library.functions} | {
+        p for library in libraries for p in library.packs}
+    unmatched = tuple(sorted(os.path.basename(t.path) for t in contracts.tables if t.explicit and t.pack not in used))
     return RunResult(ordered, tuple(sorted(suppressed, key=Finding.sort_key)),
-                     tuple(sorted(errors, key=lambda e: e.path)), count, sources, len(unique) - len(new))
+                     tuple(sorted(errors, key=lambda e: e.path)), count, sources, len(unique) - len(new),
+                     libraries, unmatched)
+
+
+def merged_libraries(uses) -> tuple:
+    """The files' views of each C library merged into one per (name, kind), sorted."""
+    merged: dict = {}
+    for use in uses:
+        entry = merged.setdefault((use.name, use.kind), [set(), set(), {}])
+        entry[0].update(use.loaded_at)
+        entry[1].update(use.packs)
+        for function, calls, source in use.functions:
+            known = entry[2].setdefault(function, [0, None])
+            known[0] += calls
+            known[1] = known[1] or source
+    return tuple(
+        LibraryUse(name, kind, tuple(sorted(loaded)), tuple(sorted(packs_)),
+                   tuple((f, n, source) for f, (n, source) in sorted(functions.items())))
+        for (name, kind), (loaded, packs_, functions) in sorted(merged.items()))

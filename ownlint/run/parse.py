@@ -41,6 +41,7 @@ class FileAnalysis:
     findings: tuple[Finding, ...]
     source: Optional[str]  # the decoded text, for code frames and suppressions
     exports: dict = dataclasses.field(default_factory=dict)  # name -> (defining path or "", Summary)
+    libraries: tuple = ()  # LibraryUse of every C library the file loads or calls
 
 
 def _parser_message(message: str) -> str:
@@ -141,14 +142,14 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
     if sys.version_info >= (3, 11) and limit < ANALYSIS_RECURSION_LIMIT:
         sys.setrecursionlimit(ANALYSIS_RECURSION_LIMIT)
     try:
-        findings, exports = analyse_module(path, tree, contracts, module, external or {}, text)
+        findings, exports, libraries = analyse_module(path, tree, contracts, module, external or {}, text)
     except Exception as exc:  # noqa: BLE001 - only a recursion is handled here
         if not _recursed(exc):
             raise
         return _unparsable(path, f"it nests statements deeper than ownlint can analyse ({_nesting(tree)})")
     finally:
         sys.setrecursionlimit(limit)
-    return FileAnalysis(tuple(findings), text, exports)
+    return FileAnalysis(tuple(findings), text, exports, libraries)
 
 
 def _recursed(exc: BaseException) -> bool:

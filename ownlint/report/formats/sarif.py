@@ -15,7 +15,7 @@ import urllib.parse
 from typing import TextIO
 
 from ... import HOMEPAGE, __version__, catalog
-from .. import fingerprints, ruledocs
+from .. import fingerprints, libraries, ruledocs
 from ...types import Finding, RunResult, Span
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -25,7 +25,8 @@ ROOT = "%SRCROOT%"
 def _artifact(path: str) -> dict:
     if os.path.isabs(path):
         return {"uri": pathlib.Path(path).as_uri()}
-    return {"uri": urllib.parse.quote(path.replace(os.sep, "/")), "uriBaseId": ROOT}
+    # Percent-encoded bytes: a name that is not valid UTF-8 keeps them (os.fsencode).
+    return {"uri": urllib.parse.quote(os.fsencode(path.replace(os.sep, "/"))), "uriBaseId": ROOT}
 
 
 def _region(span: Span) -> dict:
@@ -102,6 +103,7 @@ def document(result: RunResult) -> dict:
         "columnKind": "unicodeCodePoints",
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
         "results": [_result(finding, index, suppressed) for finding, suppressed in shown],
+        "properties": {"ownlint": libraries.properties(result)},  # how much of the C side was checked
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 

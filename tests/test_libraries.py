@@ -1,0 +1,112 @@
+"""`ownlint libraries`, `ownlint packs` and the summary line: what ownlint says it knows of the C side."""
+
+import json
+import textwrap
+
+import pytest
+
+from .clirun import run
+
+BINDING = textwrap.dedent(
+    '''\
+    import ctypes
+    from ctypes.util import find_library
+
+    _foo = ctypes.CDLL(find_library("foo"))
+    _foo.foo_new.restype = ctypes.c_void_p
+    libc = ctypes.CDLL(find_library("c"))
+
+
+    def use():
+        h = _foo.foo_new()
+        _foo.foo_run(h)
+        _foo.foo_run(h)
+        _foo.foo_free(h)
+        libc.free(None)
+    '''
+)
+
+PACK = textwrap.dedent(
+    '''\
+    [pack]
+    name = "mylib"
+
+    [library]
+    paths = ["mylib"]
+
+    [functions.mylib_open]
+    returns = "owned"
+    '''
+)
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "binding.py").write_text(BINDING)
+    return tmp_path
+
+
+def test_libraries_json_lists_every_library_function_and_contract(project):
+    code, out, err = run("libraries", "--no-cache", "--format", "json", ".", cwd=project)
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {"libraries": [
+        {"name": "c", "kind": "ctypes", "loaded_at": [{"path": "binding.py", "line": 6}], "packs": ["libc"],
+         "functions": [{"name": "free", "calls": 1, "contract": "libc"}]},
+        {"name": "foo", "kind": "ctypes", "loaded_at": [{"path": "binding.py", "line": 4}], "packs": [],
+         "functions": [{"name": "foo_free", "calls": 1, "contract": None},
+                       {"name": "foo_new", "calls": 1, "contract": None},
+                       {"name": "foo_run", "calls": 2, "contract": None}]},
+    ]}
+
+
+def test_libraries_text(project):
+    code, out, _ = run("libraries", "--no-cache", ".", cwd=project)
+    assert code == 0
+    assert out == textwrap.dedent(
+        """\
+        c (ctypes): loaded at binding.py:6; packs: libc
+          free     1 call   libc
+
+        foo (ctypes): loaded at binding.py:4; packs: none
+          foo_free     1 call   -  (no contract: arguments are only used)
+          foo_new      1 call   -  (no contract: arguments are only used)
+          foo_run      2 calls  -  (no contract: arguments are only used)
+
+        2 C libraries, 4 C functions called, 1 with a contract.
+        """
+    )
+
+
+def test_summary_names_what_has_no_pack_and_an_unmatched_pack(project):
+    (project / "mylib.toml").write_text(PACK)
+    code, out, _ = run("--no-cache", "--pack", "mylib.toml", ".", cwd=project)
+    assert (code, out) == (0, "All checks passed (1 file checked; contracts for 1 of 4 C functions called; "
+                              "no pack for foo (see 'ownlint libraries'); pack mylib.toml matched no call).\n")
+    code, out, _ = run("--no-cache", "-q", ".", cwd=project)
+    assert (code, out) == (0, "")
+
+
+def test_sarif_carries_the_counts(project):
+    code, out, _ = run("--no-cache", "--format", "sarif", ".", cwd=project)
+    assert json.loads(out)["runs"][0]["properties"] == {"ownlint": {
+        "cFunctionsCalled": 4, "cFunctionsWithContracts": 1, "librariesWithoutPack": ["foo"], "unmatchedPacks": []}}
+
+
+def test_packs_lists_the_shipped_packs():
+    code, out, _ = run("packs", "--format", "json")
+    assert code == 0
+    rows = {row["name"]: row for row in json.loads(out)["packs"]}
+    assert rows["libc"]["default"] is True and rows["libc"]["functions"] > 30
+    assert all(row["paths"] or row["modules"] or row["prefixes"] for row in rows.values() if not row["default"])
+    code, out, _ = run("packs")
+    assert out.startswith(min(rows))  # sorted by name
+    assert "always active" in out
+
+
+def test_a_library_pack_with_a_bad_regex_names_file_line_and_key(tmp_path):
+    (tmp_path / "bad.toml").write_text('[pack]\nname = "bad"\n\n[library]\nmodules = ["(unclosed"]\n')
+    (tmp_path / "x.py").write_text("import ctypes\n")
+    code, _, err = run("--no-cache", "--pack", "bad.toml", "x.py", cwd=tmp_path)
+    assert code == 2
+    assert err == (f"ownlint: error: {tmp_path / 'bad.toml'}:5: `library.modules`: invalid regular expression "
+                   "'(unclosed': missing ), unterminated subpattern at position 0\n")
