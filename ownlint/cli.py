@@ -61,6 +61,12 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated gitignore-style patterns to exclude in addition")
     parser.add_argument("--config", metavar="FILE", help="use this ownlint.toml or pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    parser.add_argument("--max-file-size", type=_size, metavar="SIZE",
+                        help="do not analyse larger files (default: 10MB; 0: no limit)")
+    parser.add_argument("--file-time-limit", type=_seconds, metavar="SECONDS",
+                        help="CPU time the analysis of one file may take (default: 60; 0: no limit)")
+    parser.add_argument("--file-memory-limit", type=_size, metavar="SIZE",
+                        help="memory the analysis of one file may take (default: 2GB; 0: no limit)")
 
 
 def _jobs(text: str) -> int:
@@ -71,6 +77,23 @@ def _jobs(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1 process, got {value}")
     return value
+
+
+def _size(text: str) -> int:
+    size = config.parse_size(text.strip())
+    if size is None:
+        raise argparse.ArgumentTypeError(f"expected a size such as 10MB, 512kB or 1000000, got {text!r}")
+    return size
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = config.parse_seconds(float(text))
+    except ValueError:
+        seconds = None
+    if seconds is None:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}")
+    return seconds
 
 
 def _codes(text: str) -> list[str]:
@@ -86,8 +109,10 @@ def _settings(args: argparse.Namespace, start: str) -> config.Settings:
         path = args.config
     else:
         path = config.find_config(start)
+    limits = {"max-file-size": args.max_file_size, "file-time-limit": args.file_time_limit,
+              "file-memory-limit": args.file_memory_limit}
     return config.build(path, select=args.select, extend_select=args.extend_select,
-                        ignore=args.ignore, packs=args.pack, extend_exclude=args.extend_exclude)
+                        ignore=args.ignore, packs=args.pack, extend_exclude=args.extend_exclude, limits=limits)
 
 
 def use_color(stream: TextIO, environ=os.environ) -> bool:
@@ -201,6 +226,11 @@ def _config(argv: Sequence[str], stdout: TextIO) -> int:
         f"extend-exclude = {list(settings.extend_exclude)!r}",
         f"per-file-ignores = {dict((p, list(c)) for p, c in settings.per_file_ignores)!r}",
         f"respect-gitignore = {settings.respect_gitignore!r}",
+        f"max-file-size = {settings.max_file_size!r}  # bytes, from {settings.origins.get('max-file-size', default)}",
+        f"file-time-limit = {settings.file_time_limit!r}  # CPU seconds, from "
+        f"{settings.origins.get('file-time-limit', default)}",
+        f"file-memory-limit = {settings.file_memory_limit!r}  # bytes, from "
+        f"{settings.origins.get('file-memory-limit', default)}",
         f"packs = {list(contracts.pack_paths)!r}  # shipped defaults plus {settings.origins.get('packs', 'nothing else')}",
     ]
     stdout.write("\n".join(lines) + "\n")

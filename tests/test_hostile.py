@@ -236,3 +236,100 @@ def test_newer_syntax_is_analysed(project):
             expected.append((number, int(column), code_))
     assert [f[:3] for f in only(found, "newer.py")] == expected
     assert err == ""
+
+
+def _deep_if_chain(branches):
+    import libcst
+
+    source = "if x == 0:\n    pass\n" + "".join(f"elif x == {i}:\n    pass\n" for i in range(1, branches))
+    return libcst.parse_module(source).body[0]
+
+
+def test_an_exception_that_cannot_be_printed_is_still_one_error_line(project, monkeypatch):
+    # libcst's repr of a deep node recurses once per level: formatting `KeyError(node)`
+    # used to raise inside the error handler and end the whole run.
+    (project / "other.py").write_text("import ctypes\n")
+    node = _deep_if_chain(2000)
+
+    def explode(*args, **kwargs):
+        raise KeyError(node)
+
+    monkeypatch.setattr("ownlint.run.parse.analyse_module", explode)
+    code, found, err = lint_json(project)
+    assert err == ("ownlint: buggy.py: internal error while analysing: KeyError: <If> (run with --debug for the traceback)\n"
+                   "ownlint: clean.py: internal error while analysing: KeyError: <If> (run with --debug for the traceback)\n"
+                   "ownlint: other.py: internal error while analysing: KeyError: <If> (run with --debug for the traceback)\n")
+    assert code == 2
+    code, out, err = run("--no-cache", "--debug", "other.py", cwd=project)
+    assert err.startswith("ownlint: other.py: internal error while analysing: KeyError: <If>\nTraceback")
+    assert "in explode" in err and code == 2
+
+
+def test_a_file_over_the_size_limit_is_not_read(project):
+    # A sparse file: 64 MB that take no space. Reading a huge file whole used to end the
+    # run with a MemoryError.
+    with open(project / "huge.py", "wb") as handle:
+        handle.write(b"import ctypes\n")
+        handle.truncate(64 * 10**6)
+    code, found, err = lint_json(project)
+    assert err == "ownlint: huge.py: larger than the size limit of 10 MB (`max-file-size`); the file was not analysed\n"
+    assert_buggy_reported(found)
+    assert code == 2
+    (project / "big.py").write_text("import ctypes\n" + "# padding\n" * 200)
+    code, found, err = lint_json(project, "--max-file-size", "1kB", "buggy.py", "big.py")
+    assert err == "ownlint: big.py: larger than the size limit of 1 kB (`max-file-size`); the file was not analysed\n"
+    assert_buggy_reported(found)
+    (project / "pyproject.toml").write_text('[tool.ownlint]\nmax-file-size = "2 KiB"\n')
+    code, found, err = lint_json(project, "buggy.py", "big.py")
+    assert (code, err) == (1, "")
+    (project / "pyproject.toml").write_text('[tool.ownlint]\nmax-file-size = "big"\n')
+    code, out, err = run("buggy.py", cwd=project)
+    assert err == (f'ownlint: error: {project / "pyproject.toml"}:2: `tool.ownlint.max-file-size`: must be a size '
+                   "in bytes (an integer, or a string such as \"10MB\"), not 'big'\n")
+    assert code == 2
+
+
+def _busy(*args, **kwargs):
+    import time
+
+    start = time.process_time()
+    while time.process_time() - start < 20:  # far past the limit the test sets
+        pass
+    raise AssertionError("the time limit did not stop the analysis")
+
+
+def _greedy(*args, **kwargs):
+    chunks = []
+    for _ in range(1024):  # up to 1 GB, far past the limit the test sets
+        chunks.append(bytearray(2**20))
+    raise AssertionError("the memory limit did not stop the analysis")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="CPU timers and address-space limits")
+def test_a_file_past_its_time_or_memory_limit_is_not_analysed(project, monkeypatch):
+    (project / "slow.py").write_text("import ctypes\n")
+
+    from ownlint.run import parse
+
+    original = parse.analyse_module
+
+    def selective(path, *args, **kwargs):
+        if path == "slow.py":
+            return _busy()
+        if path == "greedy.py":
+            return _greedy()
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr("ownlint.run.parse.analyse_module", selective)
+    code, found, err = lint_json(project, "--file-time-limit", "0.5")
+    assert err == ("ownlint: slow.py: the analysis took longer than the time limit of 0.5 s of CPU time per file "
+                   "(`file-time-limit`); the file was not analysed\n")
+    assert_buggy_reported(found)
+    assert code == 2
+    (project / "slow.py").unlink()
+    (project / "greedy.py").write_text("import ctypes\n")
+    code, found, err = lint_json(project, "--file-memory-limit", "100MB", "-j", "1")
+    assert err == ("ownlint: greedy.py: the analysis needed more than the memory limit of 100 MB per file "
+                   "(`file-memory-limit`); the file was not analysed\n")
+    assert_buggy_reported(found)
+    assert code == 2

@@ -75,9 +75,9 @@ def reads(monkeypatch):
     seen = []
     real = engine._read
 
-    def spy(item, outcomes, index):
+    def spy(item, outcomes, index, *limit):
         seen.append(os.path.basename(item.absolute))
-        return real(item, outcomes, index)
+        return real(item, outcomes, index, *limit)
 
     monkeypatch.setattr(engine, "_read", spy)
     return seen
@@ -213,7 +213,7 @@ def _die_on_poison(task, shared):
 
 def test_a_worker_that_dies_loses_only_its_own_file():
     tasks = ["a", "b", "poison", "c", "d"]
-    results = parallel.run(_die_on_poison, tasks, "ok", 2, lambda task: f"crashed:{task}")
+    results = parallel.run(_die_on_poison, tasks, "ok", 2, lambda task, why: f"crashed:{task}")
     assert sorted(results) == [
         ("a", "ok:a"), ("b", "ok:b"), ("c", "ok:c"), ("d", "ok:d"), ("poison", "crashed:poison"),
     ]

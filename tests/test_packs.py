@@ -60,6 +60,14 @@ def test_valid_pack_with_extends(tmp_path):
         ('[pack]\ndescription = "x"\n', ":1: `pack`: missing `name` (every pack has a name)"),
         ('[pack]\nname = "x"\n[library]\nkind = "dll"\n', ":4: `library.kind`: unknown value 'dll'"),
         ('[pack\nname = "x"\n', ":1: invalid TOML: "),
+        ('[pack]\nname = "x"\n[library]\npaths = ["libx", "(a+)+$"]\n',
+         ":4: `library.paths`: regular expression '(a+)+$' nests quantifiers, which can take exponential time "
+         "on a long library name; write it without a repeated group that itself repeats"),
+        ('[pack]\nname = "x"\n[library]\npaths = ["(ab|a)*x"]\n',
+         ":4: `library.paths`: regular expression '(ab|a)*x' repeats an alternation, which can take exponential "
+         "time on a long library name; write the alternatives as separate patterns"),
+        ('[pack]\nname = "x"\n[library]\npaths = ["(x"]\n',
+         ":4: `library.paths`: invalid regular expression '(x': missing ), unterminated subpattern at position 0"),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path, text, expected):
@@ -96,3 +104,51 @@ def test_success_comparisons_are_validated(tmp_path):
     pack.write_text('[pack]\nname = "p"\n\n[functions.f]\nreturns = "status"\nsuccess = [">= 0", "OK", 3]\n')
     contract = load_contracts([(str(pack), None)], with_defaults=False).lookup(ReceiverKind.ANY, "f")
     assert contract.success == ((">=", 0), "OK", 3)
+
+
+def test_library_paths_are_matched_on_their_first_256_characters(tmp_path):
+    """A pack's `paths` regexes are user input: a long library name is cut before they
+    see it, so even a pattern that backtracks polynomially (`a*a*a*x`) stays cheap."""
+    from .clirun import run
+
+    pack = write(tmp_path, "x.toml", """\
+        [pack]
+        name = "x"
+        [library]
+        paths = ["^a*a*a*x"]
+        [functions.x_new]
+        returns = "owned"
+        """)
+    program = ("import ctypes\n\ndef f():\n    lib = ctypes.CDLL({name!r})\n    lib.x_new.restype = ctypes.c_void_p\n"
+               "    h = lib.x_new()\n")
+    (tmp_path / "short.py").write_text(program.format(name="a" * 200 + "x.so"))
+    (tmp_path / "long.py").write_text(program.format(name="a" * 5000 + "x.so"))
+    code, out, err = run("--no-cache", "-q", "--pack", pack, "--format", "json", "short.py", "long.py", cwd=tmp_path)
+    import json
+
+    assert [(f["path"], f["line"], f["code"]) for f in json.loads(out)] == [("short.py", 6, "OWN201")]
+    assert (code, err) == (1, "")
+
+
+def test_a_pack_of_many_functions(tmp_path):
+    """20,000 functions: past a few dozen words the prefilter and the round planner look
+    the files' words up in a set (a regex alternation of every name cost time per byte
+    and per name, and was rebuilt per file); the answers are the same: whole words only."""
+    from .clirun import run
+    import json
+
+    lines = ['[pack]', 'name = "many"', '[families]', 'h = "h objects"']
+    for i in range(20_000):
+        lines += [f'[functions.h{i}_new]', 'returns = "owned"', 'family = "h"',
+                  f'[functions.h{i}_free]', 'releases = 0', 'family = "h"']
+    pack = write(tmp_path, "many.toml", "\n".join(lines) + "\n")
+    # No FFI word but a pack function called bare (a pack without [library] applies to any receiver).
+    (tmp_path / "bare.py").write_text("def f():\n    h = h17_new()\n    h17_free(h)\n    h17_free(h)\n")
+    (tmp_path / "inside.py").write_text("def f():\n    h = xh17_new_y()\n")  # only inside a longer name
+    (tmp_path / "leak.py").write_text("def g():\n    return 1\n\ndef f():\n    h = h19999_new()\n")
+    code, out, err = run("--no-cache", "--pack", pack, "--format", "json", ".", cwd=tmp_path)
+    assert [(f["path"], f["line"], f["code"], f["message"]) for f in json.loads(out)] == [
+        ("bare.py", 4, "OWN102", "`h` is released again by `h17_free`; it was already released (line 3)"),
+        ("leak.py", 5, "OWN201", "`h` acquired by `h19999_new` is never released"),
+    ]
+    assert (code, err) == (1, "")

@@ -7,9 +7,16 @@ table, `STATEMENTS` (modeled here / transparent / unsupported), as pyflakes does
 Exceptions: inside a `try`, every statement that may raise gets an *implicit* edge
 from the state before it to the handlers (or the `finally`). Outside any `try`, the
 edge goes to the implicit-exit, which only OWN203 (leak-on-exception) looks at.
-Explicit `raise`, `return`, `break` and `continue` are ordinary jumps. A `finally`
-body is built once per way of leaving it (like CPython's compiler), so each copy
-knows where it continues.
+Explicit `raise`, `return`, `break` and `continue` are ordinary jumps.
+
+A `finally` body is built once, as a *region*. Each way of leaving its `try` (falling off
+the end, each `return`, each kind of exception, `break`, `continue`) enters it by a *call*
+edge that names the way, and leaves it by a *return* edge, named the same, to where that
+way continues: a continuation marker per way out, as compilers do. The flow analysis
+(flow.py) analyses a region once per distinct store that reaches it (`Regions`), so the
+ways out stay apart where they differ and cost nothing extra where they agree; copying
+the body per way out instead doubled a function's size per level of `finally` nested in
+`finally`.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ class Edge:
     target: int
     condition: Optional[tuple[cst.BaseExpression, bool]] = None
     implicit: bool = False
+    way: Optional[int] = None  # a call edge into a finally region (or a return edge out of it) for this way
+    returning: bool = False  # the return edge of `way` (from the region's end to where the way goes on)
 
 
 @dataclass
@@ -47,6 +56,21 @@ class Block:
     id: int
     steps: list[Step] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    region: int = 0  # 0: the scope's own code; otherwise the finally region it lies in
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The finally regions of a graph, in plain numbers for the flow analysis: the region of
+    each block, the region each region lies in (region 0, the scope's own code, lies in
+    none), the call and return edges by (block, edge position) -> way, and how many ways
+    lead into each region."""
+
+    of_block: tuple
+    parent: tuple
+    calls: dict
+    returns: dict
+    ways: dict
 
 
 @dataclass
@@ -55,6 +79,18 @@ class Graph:
     blocks: list[Block]
     entry: int
     exit: int
+    parents: list = field(default_factory=lambda: [None])  # region -> the region it lies in
+
+    def regions(self) -> Regions:
+        calls, returns, ways = {}, {}, {}
+        for block in self.blocks:
+            for position, edge in enumerate(block.edges):
+                if edge.way is not None:
+                    (returns if edge.returning else calls)[(block.id, position)] = edge.way
+                    if not edge.returning:
+                        ways.setdefault(self.blocks[edge.target].region, set()).add(edge.way)
+        return Regions(tuple(b.region for b in self.blocks), tuple(self.parents), calls, returns,
+                       {region: len(found) for region, found in ways.items()})
 
 
 @dataclass
@@ -66,10 +102,13 @@ class _Loop:
 @dataclass
 class _Try:
     node: Union[cst.Try, cst.TryStar]
+    region: int = 0  # the region the try statement lies in
     phase: str = "body"  # body -> handlers (else and except bodies) -> done
     dispatch: dict = field(default_factory=dict)  # kind -> block id
-    copies: dict = field(default_factory=dict)  # (kind, origin) -> entry block id
-    normal_end: Optional[int] = None  # where the fall-through copy of `finally` ends
+    ways: dict = field(default_factory=dict)  # (kind, origin) -> way id, through `finally`
+    finally_entry: Optional[int] = None  # the finally region's first block, once built
+    finally_end: Optional[int] = None  # where its body falls off the end (None: it never does)
+    normal_end: Optional[int] = None  # where falling off the end of the try goes on after `finally`
 
 
 Frame = Union[_Loop, _Try]
@@ -121,19 +160,23 @@ class Builder:
         self.end_span = end_span
         self.blocks: list[Block] = []
         self.frames: list[Frame] = []
+        self.region = 0  # the region being built
+        self.parents: list = [None]  # region -> the region it lies in
+        self.ways = 0  # ways out through finally bodies so far
         self.exit = self._new()
         self.entry = self._new()
         self.current: Optional[int] = self.entry
 
     # --- plumbing ---------------------------------------------------------------
 
-    def _new(self) -> int:
-        self.blocks.append(Block(len(self.blocks)))
+    def _new(self, region: Optional[int] = None) -> int:
+        self.blocks.append(Block(len(self.blocks), region=self.region if region is None else region))
         return len(self.blocks) - 1
 
-    def _edge(self, source: Optional[int], target: int, condition=None, implicit: bool = False) -> None:
+    def _edge(self, source: Optional[int], target: int, condition=None, implicit: bool = False,
+              way: Optional[int] = None, returning: bool = False) -> None:
         if source is not None:
-            self.blocks[source].edges.append(Edge(target, condition, implicit))
+            self.blocks[source].edges.append(Edge(target, condition, implicit, way, returning))
 
     def _start(self, block: int) -> None:
         self.current = block
@@ -155,7 +198,7 @@ class Builder:
     # --- jumps ------------------------------------------------------------------
 
     def route(self, kind: str, source: Optional[int], span: Span, exception: Optional[str] = None) -> None:
-        """Send control leaving by `kind` from `source` through finally copies to its target.
+        """Send control leaving by `kind` from `source` through finally regions to its target.
 
         `exception` is the class name of an explicit `raise Name(...)`, when known."""
         if source is None:
@@ -175,43 +218,58 @@ class Builder:
                 # A `raise Name(...)` that a handler names by that name cannot escape it.
                 slot = CAUGHT if kind == RAISE and exception in _handled_names(node) else kind
                 if slot not in frame.dispatch:
-                    frame.dispatch[slot] = self._new()
+                    frame.dispatch[slot] = self._new(frame.region)
                 self._edge(source, frame.dispatch[slot], implicit=kind == IMPLICIT)
                 return
             if node.finalbody is not None and frame.phase != "done":
-                self._edge(source, self._finally_copy(frame, index, kind, span))
+                entry, way = self._finally_way(frame, index, kind, span)
+                self._edge(source, entry, way=way)
                 return
         if kind in (BREAK, CONTINUE):
             return  # a syntax error the parser accepted; nothing to route to
-        exit_block = self._new()
+        exit_block = self._new(0)
         self.blocks[exit_block].steps.append(Step("exit", None, (kind, span)))
         self._edge(source, exit_block, implicit=kind == IMPLICIT)
         self._edge(exit_block, self.exit)
 
-    def _finally_copy(self, frame: _Try, index: int, kind: str, span: Span) -> int:
+    def _finally_way(self, frame: _Try, index: int, kind: str, span: Span) -> tuple[int, int]:
+        """(the finally region's entry, the way id) for leaving `frame` by `kind`; the region
+        is built on the first way, and each way's continuation on its first use."""
         # Returns and raises keep their origin so that a leak names the exit it took.
         key = (kind, span if kind in (RETURN, RAISE) else None)
-        if key in frame.copies:
-            return frame.copies[key]
-        saved_current, saved_frames = self.current, self.frames
-        entry = self._new()
-        frame.copies[key] = entry
+        if frame.finally_entry is None:
+            self._build_finally(frame, index)
+        if key not in frame.ways:
+            way = frame.ways[key] = self.ways
+            self.ways += 1
+            saved_current, saved_frames, saved_region = self.current, self.frames, self.region
+            self.frames, self.region = saved_frames[:index], frame.region
+            resume = self._new()
+            self._edge(frame.finally_end, resume, way=way, returning=True)
+            if kind == NORMAL:
+                frame.normal_end = resume
+            else:
+                self.route(kind, resume, span)
+            self.current, self.frames, self.region = saved_current, saved_frames, saved_region
+        return frame.finally_entry, frame.ways[key]
+
+    def _build_finally(self, frame: _Try, index: int) -> None:
+        saved_current, saved_frames, saved_region = self.current, self.frames, self.region
+        self.region = len(self.parents)
+        self.parents.append(frame.region)
+        frame.finally_entry = self._new()
         self.frames = saved_frames[:index]
-        self._start(entry)
+        self._start(frame.finally_entry)
         self._body(frame.node.finalbody.body)
-        if kind == NORMAL:
-            frame.normal_end = self.current
-        else:
-            self.route(kind, self.current, span)
-        self.current, self.frames = saved_current, saved_frames
-        return entry
+        frame.finally_end = self.current
+        self.current, self.frames, self.region = saved_current, saved_frames, saved_region
 
     # --- statements -------------------------------------------------------------
 
     def build(self, body: cst.BaseSuite) -> Graph:
         self._body(body)
         self.route(RETURN, self.current, self.end_span)
-        return Graph(self.name, self.blocks, self.entry, self.exit)
+        return Graph(self.name, self.blocks, self.entry, self.exit, self.parents)
 
     def _body(self, suite: Union[cst.BaseSuite, list]) -> None:
         statements = suite.body if isinstance(suite, cst.BaseSuite) else suite
@@ -282,18 +340,24 @@ class Builder:
         self._add(Step("def", node))
 
     def _if(self, node: cst.If) -> None:
-        self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
-        test_block = self.current
-        after = self._new()
-        self.current = self._new()
-        self._edge(test_block, self.current, (node.test, True))
-        self._body(node.body)
-        self._edge(self.current, after)
-        self.current = self._new()
-        self._edge(test_block, self.current, (node.test, False))
-        if isinstance(node.orelse, cst.If):
-            self._if(node.orelse)
-        elif isinstance(node.orelse, cst.Else):
+        # An `elif` is an If in the orelse of the one before: the chain is walked, not
+        # recursed into (CPython compiles chains of some 3,000 branches).
+        after = None
+        while True:
+            self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
+            test_block = self.current
+            if after is None:
+                after = self._new()
+            self.current = self._new()
+            self._edge(test_block, self.current, (node.test, True))
+            self._body(node.body)
+            self._edge(self.current, after)
+            self.current = self._new()
+            self._edge(test_block, self.current, (node.test, False))
+            if not isinstance(node.orelse, cst.If):
+                break
+            node = node.orelse
+        if isinstance(node.orelse, cst.Else):
             self._body(node.orelse.body)
         self._edge(self.current, after)
         self.current = after
@@ -372,7 +436,7 @@ class Builder:
         self.current = after
 
     def _try(self, node: Union[cst.Try, cst.TryStar]) -> None:
-        frame = _Try(node)
+        frame = _Try(node, self.region)
         self.frames.append(frame)
         self._body(node.body)
         frame.phase = "handlers"
@@ -402,10 +466,10 @@ class Builder:
         else:
             self.frames.append(frame)
             frame.phase = "handlers"
-            entry = self._finally_copy(frame, len(self.frames) - 1, NORMAL, self.span_of(node))
+            entry, way = self._finally_way(frame, len(self.frames) - 1, NORMAL, self.span_of(node))
             self.frames.pop()
             for end in ends:
-                self._edge(end, entry)
+                self._edge(end, entry, way=way)
             self._edge(frame.normal_end, after)
         self.current = after
 

@@ -9,7 +9,8 @@ once, at the site, with the exit that leaks as a related location.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import heapq
+from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from . import events as E
@@ -42,6 +43,14 @@ class VState:
     dangling: frozenset = frozenset()  # (field, store span, owner site, kind, death span): freed memory it points to
 
     def join(self, other: "VState") -> "VState":
+        """The join of both; `self` itself when `other` adds nothing (so that an unchanged
+        store is recognised by identity, without comparing it)."""
+        if other is self or (
+            other.states <= self.states and other.released <= self.released and other.owners <= self.owners
+            and other.realloc_of <= self.realloc_of and other.holders <= self.holders
+            and other.pinned <= self.pinned and other.dangling <= self.dangling
+        ):
+            return self
         return VState(
             self.states | other.states,
             self.released | other.released,
@@ -53,29 +62,161 @@ class VState:
         )
 
 
-@dataclass
+# States in which a value's death is a problem (a leak, a kept callback collected): read
+# from the transition table. Only values in one of them need looking at when a scope exits.
+_MORTAL = frozenset(state for state in State if apply(frozenset({state}), Ev.DIES)[1])
+
+
+class _Values(dict):
+    """Value id -> VState, with the ids of the values that need a look on some events, so
+    that those events do not scan every value: `mortal` (a state whose death is a
+    problem), `linked` (owners, realloc_of or holders name other values), `held` (holders),
+    `pinning` (pinned). Each index is a dict used as an ordered set (deterministic order)."""
+
+    __slots__ = ("mortal", "linked", "held", "pinning")
+
+    def __init__(self, *args) -> None:
+        super().__init__()
+        self.mortal: dict = {}
+        self.linked: dict = {}
+        self.held: dict = {}
+        self.pinning: dict = {}
+        for vid, vstate in dict(*args).items():
+            self[vid] = vstate
+
+    def copy(self) -> "_Values":
+        other = _Values.__new__(_Values)
+        dict.update(other, self)
+        other.mortal, other.linked = dict(self.mortal), dict(self.linked)
+        other.held, other.pinning = dict(self.held), dict(self.pinning)
+        return other
+
+    def __setitem__(self, vid, vstate: VState) -> None:
+        dict.__setitem__(self, vid, vstate)
+        for index, wanted in ((self.mortal, vstate.states & _MORTAL),
+                              (self.linked, vstate.owners or vstate.realloc_of or vstate.holders),
+                              (self.held, vstate.holders), (self.pinning, vstate.pinned)):
+            if wanted:
+                index[vid] = None
+            else:
+                index.pop(vid, None)
+
+    def pop(self, vid, *default):
+        for index in (self.mortal, self.linked, self.held, self.pinning):
+            index.pop(vid, None)
+        return dict.pop(self, vid, *default)
+
+    def __delitem__(self, vid) -> None:
+        self.pop(vid)
+
+
+def _prefixes(key: str) -> list:
+    """The keys `key` is a part of: `a` and `a.b` for `a.b[0]`."""
+    if "." not in key and "[" not in key:
+        return []
+    return [key[:i] for i, char in enumerate(key) if char in ".[" and i]
+
+
 class Store:
-    env: dict = field(default_factory=dict)  # key -> frozenset[Vid]
-    vals: dict = field(default_factory=dict)  # Vid -> VState
-    status: dict = field(default_factory=dict)  # key -> frozenset[(Vid, success)]
+    """What holds at one point: key -> value ids, value id -> VState, key -> status links.
+
+    Keys change only through `bind` and `unbind`, which keep two indexes: the keys that
+    hold each value (`holders_of`, so that "is it still referenced?" costs nothing), and
+    how many keys lie under each prefix (`parts`, so that "the parts of `a`" is only
+    searched for when there are some)."""
+
+    __slots__ = ("env", "vals", "status", "holders_of", "parts")
+
+    def __init__(self) -> None:
+        self.env: dict = {}  # key -> frozenset[Vid]
+        self.vals: _Values = _Values()  # Vid -> VState
+        self.status: dict = {}  # key -> frozenset[(Vid, success)]
+        self.holders_of: dict = {}  # Vid -> frozenset of the keys that hold it
+        self.parts: dict = {}  # prefix -> number of keys under it
 
     def copy(self) -> "Store":
-        return Store(dict(self.env), dict(self.vals), dict(self.status))
+        other = Store.__new__(Store)
+        other.env, other.vals, other.status = dict(self.env), self.vals.copy(), dict(self.status)
+        other.holders_of, other.parts = dict(self.holders_of), dict(self.parts)
+        return other
+
+    def bind(self, key: str, vids: frozenset) -> None:
+        """`key` now holds `vids` (replacing what it held)."""
+        old = self.env.get(key)
+        if old is None:
+            for prefix in _prefixes(key):
+                self.parts[prefix] = self.parts.get(prefix, 0) + 1
+        elif old is vids:
+            return
+        else:
+            for vid in old - vids:
+                self._drop_holder(vid, key)
+        self.env[key] = vids
+        holders_of = self.holders_of
+        for vid in vids if old is None else vids - old:
+            holders_of[vid] = holders_of.get(vid, frozenset()) | {key}
+
+    def unbind(self, key: str) -> frozenset:
+        """Remove `key`; returns the values it held."""
+        old = self.env.pop(key, None)
+        if old is None:
+            return frozenset()
+        for prefix in _prefixes(key):
+            left = self.parts[prefix] - 1
+            if left:
+                self.parts[prefix] = left
+            else:
+                del self.parts[prefix]
+        for vid in old:
+            self._drop_holder(vid, key)
+        return old
+
+    def _drop_holder(self, vid, key: str) -> None:
+        keys = self.holders_of[vid] - {key}
+        if keys:
+            self.holders_of[vid] = keys
+        else:
+            del self.holders_of[vid]
+
+    def referenced(self, vid) -> bool:
+        return vid in self.holders_of
+
+    def under(self, root: str) -> list:
+        """The keys for parts of `root`: `root.x`, `root[0]`."""
+        if root not in self.parts:
+            return []
+        prefixes = (root + ".", root + "[")
+        return [k for k in self.env if k.startswith(prefixes)]
+
+    def clear(self) -> None:
+        self.env, self.vals, self.status, self.holders_of, self.parts = {}, _Values(), {}, {}, {}
 
     def join(self, other: "Store") -> "Store":
-        env = dict(self.env)
+        """The join of both stores; `self` itself when `other` adds nothing."""
+        out = None
+        env = self.env
         for key, vids in other.env.items():
-            env[key] = env.get(key, frozenset()) | vids
-        vals = dict(self.vals)
+            mine = env.get(key)
+            if mine is vids or (mine is not None and vids <= mine):
+                continue
+            out = out or self.copy()
+            out.bind(key, vids if mine is None else mine | vids)
+        vals = self.vals
         for vid, vstate in other.vals.items():
-            vals[vid] = vals[vid].join(vstate) if vid in vals else vstate
-        status = dict(self.status)
+            mine = vals.get(vid)
+            if mine is vstate:
+                continue
+            joined = vstate if mine is None else mine.join(vstate)
+            if joined is not mine:
+                out = out or self.copy()
+                out.vals[vid] = joined
         for key, links in other.status.items():
-            status[key] = status.get(key, frozenset()) | links
-        return Store(env, vals, status)
-
-    def same(self, other: "Store") -> bool:
-        return self.env == other.env and self.vals == other.vals and self.status == other.status
+            mine = self.status.get(key)
+            if mine is links or (mine is not None and links <= mine):
+                continue
+            out = out or self.copy()
+            out.status[key] = links if mine is None else mine | links
+        return self if out is None else out
 
 
 def _self_attr(key: str) -> str:
@@ -104,12 +245,6 @@ def _entry_param(vid: Vid) -> str:
 def _ordered(values) -> "Iterable":
     """Values in a deterministic order (sorting one value, the usual case, is skipped)."""
     return values if len(values) < 2 else sorted(values, key=repr)
-
-
-def _under(env: dict, root: str) -> list:
-    """The keys of `env` for parts of `root`: `root.x`, `root[0]`."""
-    prefixes = (root + ".", root + "[")
-    return [k for k in env if k.startswith(prefixes)]
 
 
 _HANDLERS: dict = {}  # event type -> the Interpreter method that runs it
@@ -183,9 +318,6 @@ class Interpreter:
             notes.append((origin or self.path, where, f"released inside the callee by `{call}`"))
         return f" (line {first.line})", notes
 
-    def _referenced(self, store: Store, vid: Vid) -> bool:
-        return any(vid in vids for vids in store.env.values())
-
     def _lazy(self, store: Store, key: str) -> frozenset:
         """Values of a key not acquired here (a parameter, a global): tracked from first release."""
         vids = store.env.get(key)
@@ -194,10 +326,10 @@ class Interpreter:
         if key.startswith("$"):
             return frozenset()
         vid = (("param", key), 0)
-        if vid in store.vals and self._referenced(store, vid):
+        if vid in store.vals and store.referenced(vid):
             self._rename(store, vid)
         store.vals[vid] = VState(frozenset({State.UNKNOWN}))
-        store.env[key] = frozenset({vid})
+        store.bind(key, frozenset({vid}))
         return store.env[key]
 
     def _rename(self, store: Store, vid: Vid) -> None:
@@ -209,10 +341,10 @@ class Interpreter:
         def swap(vids: frozenset) -> frozenset:
             return frozenset(old if v == vid else v for v in vids)
 
-        for key, vids in list(store.env.items()):
-            if vid in vids:
-                store.env[key] = swap(vids)
-        for other, vstate in list(store.vals.items()):
+        for key in sorted(store.holders_of.get(vid, ())):
+            store.bind(key, swap(store.env[key]))
+        for other in list(store.vals.linked):
+            vstate = store.vals[other]
             if vid in vstate.owners or vid in vstate.realloc_of or any(h[0] == vid for h in vstate.holders):
                 holders = frozenset((old if h == vid else h, c, s) for h, c, s in vstate.holders)
                 store.vals[other] = replace(
@@ -229,8 +361,9 @@ class Interpreter:
         states, problems = apply(vstate.states, event)
         if not states:
             self.infeasible = True
-        released = vstate.released | ({release_span} if release_span is not None else frozenset())
-        store.vals[vid] = replace(vstate, states=states, released=released)
+        if states != vstate.states or (release_span is not None and release_span not in vstate.released):
+            released = vstate.released | ({release_span} if release_span is not None else frozenset())
+            store.vals[vid] = replace(vstate, states=states, released=released)
         if self.reporting and vid[0] in self.deaths.sites and vstate.states & _OWNING and states & _HANDLED:
             self.deaths.handled.add(vid[0])
         return problems
@@ -238,13 +371,15 @@ class Interpreter:
     # --- deaths -----------------------------------------------------------------------
 
     def _unbind(self, store: Store, key: str, kind: str, span: Span, rooted: bool = True) -> None:
-        keys = [key] + (_under(store.env, key) if rooted else [])
-        dropped: set = set()
-        for k in keys:
-            dropped |= store.env.pop(k, frozenset())
-            store.status.pop(k, None)
+        dropped = store.unbind(key)
+        store.status.pop(key, None)
+        if rooted and key in store.parts:
+            dropped = set(dropped)
+            for k in store.under(key):
+                dropped |= store.unbind(k)
+                store.status.pop(k, None)
         for vid in _ordered(dropped):
-            if not self._referenced(store, vid):
+            if not store.referenced(vid):
                 self._dies(store, vid, kind, span)
 
     def _dies(self, store: Store, vid: Vid, kind: str, span: Span) -> None:
@@ -269,7 +404,7 @@ class Interpreter:
         on: that holder now dangles. It is reported when the holder is next handed to a call
         or escapes (OWN303/OWN304), not if the field is overwritten first or it dies unused."""
         for holder, where, slot in _ordered(vstate.pinned):
-            if holder not in store.vals or not self._referenced(store, holder):
+            if holder not in store.vals or not store.referenced(holder):
                 continue
             hstate = store.vals[holder]
             store.vals[holder] = replace(hstate, dangling=hstate.dangling | {(slot, where, vid[0], kind, span)})
@@ -303,7 +438,8 @@ class Interpreter:
 
         A store into a field replaces what that field pointed to before."""
         if field is not None and holders:
-            for other, ostate in list(store.vals.items()):
+            for other in list(store.vals.pinning):
+                ostate = store.vals[other]
                 stale = frozenset(p for p in ostate.pinned if p[2] == field and p[0] in holders)
                 if stale:
                     store.vals[other] = replace(ostate, pinned=ostate.pinned - stale)
@@ -337,7 +473,7 @@ class Interpreter:
         targets = set(sources - python)
         if python:
             vid = (ev.span, 0)
-            if vid in store.vals and self._referenced(store, vid):
+            if vid in store.vals and store.referenced(vid):
                 self._rename(store, vid)
             store.vals[vid] = VState(frozenset({State.BORROWED}), owners=python)
             for owner in _ordered(python):
@@ -345,12 +481,12 @@ class Interpreter:
                 store.vals[owner] = replace(ostate, pinned=ostate.pinned | {(vid, ev.span, None)})
             targets.add(vid)
         self._unbind(store, ev.target, "rebind", ev.span)
-        store.env[ev.target] = frozenset(targets)
+        store.bind(ev.target, frozenset(targets))
 
     def _acquire(self, store: Store, ev: E.Acquire) -> None:
         vid = (ev.site, 0)
         self.deaths.sites.setdefault(ev.site, Site(ev.site, ev.call, ev.family, ev.state, ev.inside))
-        if vid in store.vals and self._referenced(store, vid):
+        if vid in store.vals and store.referenced(vid):
             self._rename(store, vid)
         owners = store.env.get(ev.owner, frozenset()) if ev.owner else frozenset()
         if ev.owner and not owners:
@@ -368,7 +504,7 @@ class Interpreter:
                 self.realloc_site[old] = pending
         store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
         self._unbind(store, ev.target, "rebind", ev.site)
-        store.env[ev.target] = frozenset({vid})
+        store.bind(ev.target, frozenset({vid}))
         if ev.status:  # (several out-parameters of one call share its status)
             store.status[ev.status] = store.status.get(ev.status, frozenset()) | {(vid, ev.success)}
 
@@ -431,7 +567,8 @@ class Interpreter:
 
     def _let_go(self, store: Store, which) -> None:
         """C no longer holds the values kept by the holders `which(holder, call, span)` selects."""
-        for other, ostate in list(store.vals.items()):
+        for other in list(store.vals.held):
+            ostate = store.vals[other]
             gone = frozenset(h for h in ostate.holders if which(*h))
             if gone:
                 store.vals[other] = replace(ostate, holders=ostate.holders - gone)
@@ -472,7 +609,7 @@ class Interpreter:
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate, how="wrapped again")
 
     def _escape(self, store: Store, ev: E.Escape) -> None:
-        keys = [ev.key] + _under(store.env, ev.key)
+        keys = [ev.key] + store.under(ev.key)
         if self.reporting:
             self.attr_escaped.update(a for a in map(_self_attr, keys) if a)
             for key in keys:
@@ -489,7 +626,7 @@ class Interpreter:
                         self.returned.append((self._site(vid), store.vals[vid].states))
                 self._step(store, vid, Ev.ESCAPE, ev.span)
         for key in keys[1:]:
-            store.env.pop(key, None)
+            store.unbind(key)
 
     def _pin(self, store: Store, ev: E.Pin) -> None:
         self._pin_into(store, self._is_c_memory(store, ev.holder), store.env.get(ev.source, frozenset()), ev.span)
@@ -509,9 +646,10 @@ class Interpreter:
             # `opts.name = buf` into C memory stores a pointer: it does not keep `buf` alive.
             vids = vids - self._pin_into(store, self._is_c_memory(store, ev.into), vids, ev.span, ev.target)
         self._unbind(store, ev.target, "rebind", ev.span)
-        vids = frozenset(v for v in vids if v in store.vals)
+        if not all(v in store.vals for v in vids):
+            vids = frozenset(v for v in vids if v in store.vals)
         if vids:
-            store.env[ev.target] = vids
+            store.bind(ev.target, vids)
         if links:
             store.status[ev.target] = links
         for vid in vids:
@@ -525,7 +663,7 @@ class Interpreter:
     def _discard(self, store: Store, ev: E.Discard) -> None:
         for vid in _ordered(store.env.get(ev.key, frozenset())):
             vstate = store.vals.get(vid)
-            others = any(vid in vids for k, vids in store.env.items() if k != ev.key)
+            others = len(store.holders_of.get(vid, ())) > 1  # held by another key than ev.key
             if vstate is not None and not others and vstate.states & _OWNING:
                 site = self._site(vid)
                 self._report(
@@ -534,7 +672,7 @@ class Interpreter:
                     "but the caller owns it and must release it",
                 )
                 store.vals.pop(vid, None)
-        store.env.pop(ev.key, None)
+        store.unbind(ev.key)
         store.status.pop(ev.key, None)
 
     def _assume(self, store: Store, ev: E.Assume) -> None:
@@ -565,19 +703,23 @@ class Interpreter:
                 store.vals[old] = replace(ostate, states=(ostate.states - {State.PENDING}) | {back})
 
     def _scopeexit(self, store: Store, ev: E.ScopeExit) -> None:
+        """Leaving the scope: every key goes, so every value still referenced dies. Only the
+        values in a state whose death is a problem (`_MORTAL`) are looked at, and only in
+        the reporting pass (the others die silently); the store is then empty. So an exit
+        costs what dies badly there, not what is in scope."""
         if self.reporting and ev.kind == "return":
             for param in self.params:
                 vid = (("param", param), 0)
                 vstate = store.vals.get(vid)
                 released = vstate is not None and vstate.states == {State.RELEASED}
                 self.param_always_released[param] = self.param_always_released.get(param, True) and released
-                if any(vid in vids for key, vids in store.env.items() if key != param):
+                if store.holders_of.get(vid, frozenset()) - {param}:
                     self.param_escaped.add(param)  # stored on self, in a global, ...
-            for key, vids in store.env.items():
+            for key in store.under("self"):
                 attr = _self_attr(key)
                 if not attr:
                     continue
-                for vid in vids:
+                for vid in store.env[key]:
                     states = store.vals[vid].states if vid in store.vals else frozenset()
                     if vid == (("param", key), 0) and State.RELEASED in states:
                         self.attr_releases.add(attr)
@@ -586,9 +728,10 @@ class Interpreter:
                     site = self.deaths.sites.get(vid[0])
                     if site is not None and site.state in (State.OWNED, State.MAYBE) and State.ESCAPED in states:
                         self.attr_acquired.add((attr, site.span, site.call))
-        for key in sorted(store.env):
-            if key in store.env:
-                self._unbind(store, key, ev.kind, ev.span, rooted=False)
+        if self.reporting:
+            for vid in _ordered([vid for vid in store.vals.mortal if store.referenced(vid)]):
+                self._dies(store, vid, ev.kind, ev.span)
+        store.clear()
 
     # --- wording ------------------------------------------------------------------------
 
@@ -697,35 +840,26 @@ _PASSED_ON = {State.MANAGED: "managed", State.STATIC: "static", State.SINGLETON:
               State.PYOWNED: "python-owned"}
 
 
-def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = ()):
-    """Fixpoint over the lowered blocks, then a reporting pass; returns (findings, summary)."""
+def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = (), where: Span = NOWHERE,
+            regions=None):
+    """Fixpoint over the lowered blocks, then a reporting pass; returns (findings, summary).
+
+    `where` is the scope's `def` (its name), where an analysis that had to be cut says so;
+    `regions` (cfg.Regions) says which blocks are finally bodies, entered and left by the
+    call and return edges of each way out of their `try`."""
     interp = Interpreter(path, scope, params)
     start = Store()
     for name in params:
         vid = (("param", name), 0)
         start.vals[vid] = VState(frozenset({State.UNKNOWN}))
-        start.env[name] = frozenset({vid})
-    inputs: dict[int, Store] = {entry: start}
-    work = [entry]
-    queued = {entry}
-    iterations = 0
-    limit = 200 * max(1, len(blocks))
-    while work and iterations < limit:
-        iterations += 1
-        work.sort(reverse=True)  # blocks are numbered in order: the earliest is taken first
-        index = work.pop()
-        queued.discard(index)
-        for target, store in _flow(interp, blocks, index, inputs[index]):
-            previous = inputs.get(target)
-            merged = store if previous is None else previous.join(store)
-            if previous is None or not merged.same(previous):
-                inputs[target] = merged
-                if target not in queued:
-                    work.append(target)
-                    queued.add(target)
+        start.bind(name, frozenset({vid}))
+    contexts = _Contexts(regions)
+    inputs: dict = {(entry, 0): start}  # (block, context) -> the store flowing in
+    passes = _fixpoint(interp, blocks, entry, inputs, contexts)
     interp.reporting = True
-    for index in sorted(inputs):
-        for _ in _flow(interp, blocks, index, inputs[index]):
+    live = contexts.live()
+    for index, context in sorted(node for node in inputs if node[1] in live):
+        for _ in _flow(interp, blocks, index, inputs[(index, context)]):
             pass
     summary = Summary(
         releases=frozenset(interp.attr_releases),
@@ -738,21 +872,278 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         escaped=frozenset(interp.attr_escaped),
         **_function_effects(interp),
     )
-    return sorted(interp.findings.values(), key=Finding.sort_key) + interp.deaths.findings(), summary
+    findings = sorted(interp.findings.values(), key=Finding.sort_key) + interp.deaths.findings()
+    what = "the module's top-level code" if scope == "<module>" else f"`{scope}`"
+    if passes > PASSES:
+        # Reported from the states reached so far: what is found holds, but more may be missing.
+        findings.append(Finding("OWN901", path, where, f"cannot fully analyse {what}: its loops did not settle "
+                                                       f"in {PASSES:,} passes, so findings in it may be missing"))
+    elif contexts.merged:
+        findings.append(Finding("OWN901", path, where, f"cannot fully analyse {what}: its nested `finally` blocks "
+                                                       "are reached in more different ways than ownlint keeps apart, "
+                                                       "so some were merged and findings in it may be imprecise"))
+    return findings, summary
 
 
-def _flow(interp: Interpreter, blocks, index: int, entry: Store):
+PASSES = 1000  # trips around a function's loops before its analysis is cut (and said to be)
+
+
+def _order(blocks, entry: int) -> dict:
+    """Block -> its place in reverse postorder from `entry` (every block before the blocks
+    it flows to, but for loops' back edges)."""
+    post: list = []
+    seen = {entry}
+    stack = [(entry, iter(blocks[entry].edges))]
+    while stack:
+        index, edges = stack[-1]
+        for target, _events, _implicit in edges:
+            if target not in seen:
+                seen.add(target)
+                stack.append((target, iter(blocks[target].edges)))
+                break
+        else:
+            stack.pop()
+            post.append(index)
+    return {index: place for place, index in enumerate(reversed(post))}
+
+
+class _Contexts:
+    """Where the stores of finally regions come from (cfg.py builds each finally body once).
+
+    A region is analysed once per *context*: a distinct store entering it, the join of what
+    one way out of the `try` brings from one context of the enclosing region (context 0 is
+    the scope's own code). Ways, and callers, that bring the same store share a context,
+    so a `finally` nested in a `finally` costs one analysis per level where the ways agree,
+    not one per path; where they differ, each is analysed on its own, as a copy of the body
+    per way would be. A context's end flows back along the return edge of each way that
+    entered it, into that way's caller context; a jump out of a region (a `return` inside
+    `finally`) goes on in every context the region was entered from.
+
+    Where they differ at every level, the contexts of nested regions multiply; a region
+    has at most CONTEXTS_PER_WAY per way into it (plus CONTEXTS_EXTRA), and past that the
+    ways are merged into one more context whose end flows to all of them: the cost stays
+    linear. What comes back from a merged context is made safe for each way (`_unmerged`:
+    a value that the way did not bring as it was merged is unknown afterwards, so silence,
+    not another path's state), and `merged` tells the scope's report that paths were merged."""
+
+    def __init__(self, regions) -> None:
+        self.regions = regions
+        self.region = [0]  # context -> its region
+        self.callers: list = [{}]  # context -> {(way, caller context): None} that enter it now
+        self.ends: list = [None]  # context -> the store leaving its region's end
+        self.known: dict = {}  # (region, frozen entry store) -> context
+        self.key_of: dict = {}  # context -> its key in `known`
+        self.entries: dict = {}  # (way, caller context) -> the joined store it brings
+        self.now: dict = {}  # (way, caller context) -> the context it enters
+        self.count: dict = {}  # region -> contexts made for it
+        self.overflow: dict = {}  # region -> its merged context
+        self.entry_of: dict = {}  # context -> its region's first block
+        self.merged = False
+        self.resume = {way: edge for edge, way in regions.returns.items()} if regions else {}  # way -> return edge
+        # region -> how many contexts it may have before the ways into it are merged
+        self.limit = {region: CONTEXTS_PER_WAY * ways + CONTEXTS_EXTRA
+                      for region, ways in regions.ways.items()} if regions else {}
+
+    def edge(self, index: int, position: int):
+        """("call", way) / ("return", way) for those edges of a region, else None."""
+        if not self.regions:
+            return None
+        way = self.regions.calls.get((index, position))
+        if way is not None:
+            return "call", way
+        way = self.regions.returns.get((index, position))
+        return None if way is None else ("return", way)
+
+    def block_region(self, index: int) -> int:
+        return self.regions.of_block[index] if self.regions else 0
+
+    def _new(self, region: int) -> int:
+        context = len(self.region)
+        self.region.append(region)
+        self.callers.append({})
+        self.ends.append(None)
+        return context
+
+    def enter(self, way: int, caller: int, store: "Store", entry: int, region: int, limit: int):
+        """A way brings `store` from `caller` into `region` (at block `entry`): (the context
+        it enters now, whether it just moved there), or None when what it brings did not grow."""
+        key = (way, caller)
+        previous = self.entries.get(key)
+        joined = store if previous is None else previous.join(store)
+        if joined is previous:
+            return None
+        self.entries[key] = joined
+        old = self.now.get(key)
+        if old is not None and old == self.overflow.get(region):
+            return old, False  # merged already: it stays merged
+        frozen = (region, _frozen(joined))
+        context = self.known.get(frozen)
+        if context is None:
+            if old is not None and len(self.callers[old]) == 1:
+                context = old  # entered by this way alone: it grows in place, as a copy would
+                del self.known[self.key_of[old]]
+            elif self.count.get(region, 0) < limit:
+                context = self._new(region)
+                self.count[region] = self.count.get(region, 0) + 1
+            else:
+                self.merged = True
+                if region not in self.overflow:
+                    self.overflow[region] = self._new(region)
+                context = self.overflow[region]
+            if context != self.overflow.get(region):
+                self.known[frozen] = context
+                self.key_of[context] = frozen
+        if old is not None and old != context:
+            del self.callers[old][key]
+        self.callers[context][key] = None
+        self.now[key] = context
+        self.entry_of[context] = entry
+        return context, old != context
+
+    def back(self, context: int, way: int, caller: int, inputs: dict) -> "Store":
+        """What the end of `context` hands back to `way` from `caller`."""
+        end = self.ends[context]
+        if context != self.overflow.get(self.region[context]):
+            return end
+        return _unmerged(end, inputs[(self.entry_of[context], context)], self.entries[(way, caller)])
+
+    def outer(self, context: int, region: int) -> list:
+        """The contexts of `region` (which encloses `context`'s) that `context` was entered from."""
+        found, stack, seen = [], [context], {context}
+        while stack:
+            current = stack.pop()
+            if self.region[current] == region:
+                found.append(current)
+                continue
+            for _way, caller in self.callers[current]:
+                if caller not in seen:
+                    seen.add(caller)
+                    stack.append(caller)
+        return sorted(found)
+
+    def live(self) -> set:
+        """The contexts the final stores enter (others were left as the stores grew)."""
+        by_caller: dict = {}
+        for (way, caller), context in self.now.items():
+            by_caller.setdefault(caller, []).append(context)
+        live, stack = {0}, [0]
+        while stack:
+            for context in by_caller.get(stack.pop(), ()):
+                if context not in live:
+                    live.add(context)
+                    stack.append(context)
+        return live
+
+
+CONTEXTS_PER_WAY = 2
+CONTEXTS_EXTRA = 16
+
+
+def _unmerged(end: "Store", merged: "Store", own: "Store") -> "Store":
+    """The end of a merged context, for one of the ways merged into it: each value whose
+    state the way did not bring as it entered (another way's state was merged in) is
+    unknown afterwards (escaped: never reported), rather than carrying the other path's
+    state onto this way's path."""
+    out = None
+    for vid, vstate in merged.vals.items():
+        if own.vals.get(vid) != vstate and vid in end.vals:
+            out = out or end.copy()
+            out.vals[vid] = VState(frozenset({State.ESCAPED}))
+    return end if out is None else out
+
+
+def _frozen(store: "Store") -> tuple:
+    return frozenset(store.env.items()), frozenset(store.vals.items()), frozenset(store.status.items())
+
+
+def _fixpoint(interp: Interpreter, blocks, entry: int, inputs: dict, contexts: _Contexts) -> int:
+    """Iterate to the fixpoint in passes: each pass takes the (block, context) pairs whose
+    input changed in reverse postorder of the blocks, and one that a back edge changes
+    waits for the next pass, so a loop's body is gone through whole before its head again.
+    Inputs only grow (joins) in a finite lattice, so this ends; the number of passes it
+    took is returned, or PASSES + 1 when it was cut there."""
+    order = _order(blocks, entry)
+    current = [(order[entry], entry, 0)]
+    queued = {(entry, 0)}  # the nodes in `current`
+    later: set = set()
+    passes = 1
+
+    def reach(node: tuple, store: Store, source: int) -> None:
+        previous = inputs.get(node)
+        merged = store if previous is None else previous.join(store)
+        if merged is previous:
+            return
+        inputs[node] = merged
+        place = order[node[0]]
+        if place > order[source]:
+            if node not in queued:
+                heapq.heappush(current, (place, *node))
+                queued.add(node)
+        else:
+            later.add(node)
+
+    while current:
+        _place, index, context = heapq.heappop(current)
+        queued.discard((index, context))
+        region = contexts.region[context]
+        for position, target, store in _flow(interp, blocks, index, inputs[(index, context)], True):
+            kind = contexts.edge(index, position)
+            if kind is None:
+                target_region = contexts.block_region(target)
+                if target_region == region:
+                    reach((target, context), store, index)
+                else:  # a jump out of a finally region: on in each context it was entered from
+                    for outer in contexts.outer(context, target_region):
+                        reach((target, outer), store, index)
+            elif kind[0] == "call":
+                way = kind[1]
+                target_region = contexts.block_region(target)
+                entered = contexts.enter(way, context, store, target, target_region, contexts.limit.get(target_region, 0))
+                if entered is not None:
+                    inner, moved = entered
+                    reach((target, inner), contexts.entries[(way, context)], index)
+                    if moved and contexts.ends[inner] is not None:  # its end is known: this way goes on now
+                        back = contexts.back(inner, way, context, inputs)
+                        reach((_resume_target(blocks, contexts.resume[way]), context), back, index)
+            else:
+                contexts.ends[context] = store
+                for way, caller in list(contexts.callers[context]):
+                    if way == kind[1]:
+                        reach((target, caller), contexts.back(context, way, caller, inputs), index)
+        if not current and later:
+            passes += 1
+            if passes > PASSES:
+                return passes
+            current = [(order[index], index, context) for index, context in later]
+            heapq.heapify(current)
+            queued, later = set(later), set()
+    return passes
+
+
+def _resume_target(blocks, resume: tuple) -> int:
+    """The block a way goes on at after `finally`: the target of its return edge."""
+    block, position = resume
+    return blocks[block].edges[position][0]
+
+
+def _flow(interp: Interpreter, blocks, index: int, entry: Store, positions: bool = False):
+    """Run a block from its input store; yields (target, store) per feasible edge, or
+    (position, target, store) with `positions`."""
     store = entry.copy()
     interp.infeasible = False
     for event in blocks[index].events:
         interp.run(store, event)
-    for target, edge_events, _implicit in blocks[index].edges:
-        out = store.copy()
+    edges = blocks[index].edges
+    for position, (target, edge_events, _implicit) in enumerate(edges):
+        # Edges without events all hand on the block's store itself (what is handed on is
+        # never changed: a store is copied before a block runs on it, joins make new ones);
+        # an edge with events (a condition, temporaries dying) runs them on a copy.
+        out = store.copy() if edge_events else store
         interp.infeasible = False
         for event in edge_events:
             interp.run(out, event)
         if not interp.infeasible:
-            yield target, out
+            yield (position, target, out) if positions else (target, out)
 
 
 def _function_effects(interp: Interpreter) -> dict:

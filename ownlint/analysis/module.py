@@ -10,7 +10,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..contracts import inference
-from ..contracts.words import tokens
+from ..contracts.words import names
 from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
 from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
@@ -57,7 +57,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external)
         graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
         blocks = lowering.lower(graph, lowerer)
-        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params)
+        where = span_of(scope.node.name) if isinstance(scope.node, cst.FunctionDef) else LazySpan.fixed(Span(1, 0, 1, 0))
+        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where, graph.regions())
 
     # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
     # of its methods is, since its checks need every method's summary.
@@ -256,13 +257,13 @@ def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts, imported: set = 
     one of them does to those attributes. (Merely calling the same `self.helper()` does
     not count: test classes would otherwise be analysed whole for one `ctypes` mention.)
     """
-    words = {token.decode() for token in tokens(contracts)}
-    words |= set(facts.libraries) | set(facts.ffi_names) | set(facts.function_aliases) | set(facts.prototypes)
+    pack_words = names(contracts)  # computed once per run: a pack may list 100,000 functions
+    words = set(facts.libraries) | set(facts.ffi_names) | set(facts.function_aliases) | set(facts.prototypes)
     words |= set(facts.attr_libraries) | set(facts.attr_ffi) | set(imported)
     roots = {qual.split(".")[0] for qual in contracts.module_functions}
     words |= {local for local, qual in facts.imports.items() if qual.split(".")[0] in roots}
     words |= {qual.rsplit(".", 1)[1] for qual in contracts.module_functions if qual.rsplit(".", 1)[0] in facts.star_modules}
-    chosen = {id(scope) for scope in facts.scopes if scope.names & words}
+    chosen = {id(scope) for scope in facts.scopes if scope.names & words or not pack_words.isdisjoint(scope.names)}
     top = {id(s): s.node.name.value for s in facts.scopes[0].nested if s.kind == "function"}
     while True:
         wrappers = {name for sid, name in top.items() if sid in chosen}  # functions that may have summaries

@@ -35,9 +35,13 @@ value = 1  # noqa: E501
 OWN901 = Rule(
     code="OWN901",
     name="unparsable-file",
-    summary="The file could not be read, decoded or parsed.",
+    summary="The file could not be read, decoded or parsed (or a function in it could not be fully analysed).",
     fix="Fix the syntax or encoding, or exclude the file.",
-    what="Reports a file that ownlint cannot analyse, with the reason; the run goes on.",
+    what=("Reports a file that ownlint cannot analyse, with the reason; the run goes on. Also "
+          "reported, at its `def`, for a function whose loops take more than 1,000 passes of "
+          "the flow analysis to settle (it is analysed up to there, and findings in it may be "
+          "missing), or whose nested `finally` bodies are reached in more different ways than "
+          "ownlint keeps apart (some are merged, and findings after them may be missing)."),
     why="A file that is not analysed can hide any bug; saying so is better than silence.",
     known_problems=(
         "Files whose bytes never mention ctypes, cffi, a loader or a pack's bare function "

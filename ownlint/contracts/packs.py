@@ -11,10 +11,17 @@ import fnmatch
 import functools
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from . import tomlsource
+
+if sys.version_info >= (3, 11):
+    from re import _constants as _sre, _parser as _sre_parse
+else:  # pragma: no cover - exercised on older interpreters only
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
 from ..types import ConfigError, Contract, LibraryFilter, LibraryObject, Loaders, MayFail, PackFunctions, ReceiverKind, Returns
 
 SHIPPED_DEFAULTS = ("python", "ctypes", "cffi", "libc", "weakref")
@@ -217,15 +224,54 @@ def _parse_library(doc: tomlsource.TomlDocument, table: Any) -> LibraryFilter:
     for key in ("paths", "modules"):
         patterns[key] = _string_list(doc, table.get(key, []), "library", key)
         for pattern in patterns[key]:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise doc.error(f"invalid regular expression {pattern!r}: {exc}", "library", key) from None
+            _check_pattern(doc, pattern, key)
     prefixes = _string_list(doc, table.get("prefixes", []), "library", "prefixes")
     if "" in prefixes:
         raise doc.error("an empty prefix would match every function", "library", "prefixes")
     return LibraryFilter(kind=kind, module=module, names=names, paths=patterns["paths"],
                          modules=patterns["modules"], prefixes=prefixes)
+
+
+MAX_PATH_SUBJECT = 256  # characters of a library path that `[library]` regexes are matched against
+
+
+def _check_pattern(doc: tomlsource.TomlDocument, pattern: str, key: str) -> None:
+    """A `[library] paths` (or `modules`) regex must compile and must not backtrack
+    exponentially: a quantifier over something that itself repeats or alternates
+    (`(a+)+`, `(ab|a)*`) can take minutes on a long library name, so it is refused. (The
+    subject is also cut to MAX_PATH_SUBJECT characters, which bounds the rest.)"""
+    try:
+        re.compile(pattern)
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError) as exc:
+        raise doc.error(f"invalid regular expression {pattern!r}: {exc}", "library", key) from None
+    repeats = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
+    # (items, inside a repeat?) still to look at; an item is (opcode, argument)
+    stack = [(list(parsed), False)]
+    while stack:
+        items, repeated = stack.pop()
+        for op, arg in items:
+            if op in repeats:
+                low, high, body = arg
+                if repeated and high > 1:
+                    raise doc.error(f"regular expression {pattern!r} nests quantifiers, which can take exponential "
+                                    "time on a long library name; write it without a repeated group that itself "
+                                    "repeats", "library", key)
+                stack.append((list(body), repeated or high > 1))
+            elif op is _sre.BRANCH:
+                if repeated:
+                    raise doc.error(f"regular expression {pattern!r} repeats an alternation, which can take "
+                                    "exponential time on a long library name; write the alternatives as separate "
+                                    "patterns", "library", key)
+                stack.extend((list(branch), repeated) for branch in arg[1])
+            elif op is _sre.SUBPATTERN:
+                stack.append((list(arg[-1]), repeated))
+            elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+                stack.append((list(arg[1]), repeated))
+            elif op is _sre.GROUPREF_EXISTS:
+                stack.extend((list(branch), repeated) for branch in arg[1:] if branch is not None)
+            elif getattr(_sre, "ATOMIC_GROUP", None) is not None and op is _sre.ATOMIC_GROUP:
+                stack.append((list(arg), repeated))
 
 
 def parse_pack(doc: tomlsource.TomlDocument) -> Pack:
@@ -400,7 +446,7 @@ def matches_library(obj: LibraryObject):
         if filt.recognised_only:
             return recognises(filt, obj) or (bool(function) and function.startswith(filt.prefixes or ("\0",)))
         if filt.paths and obj.paths:
-            return any(re.search(p, path) for p in filt.paths for path in obj.paths)
+            return any(re.search(p, path[:MAX_PATH_SUBJECT]) for p in filt.paths for path in obj.paths)
         return True
 
     return accept
@@ -408,4 +454,4 @@ def matches_library(obj: LibraryObject):
 
 def recognises(filt: LibraryFilter, obj: LibraryObject) -> bool:
     """Whether what loaded `obj` names the library a pack describes (by path or module)."""
-    return any(re.search(p, path) for p in (*filt.paths, *filt.modules) for path in obj.paths)
+    return any(re.search(p, path[:MAX_PATH_SUBJECT]) for p in (*filt.paths, *filt.modules) for path in obj.paths)

@@ -7,6 +7,7 @@ every later layer reads settings from one place.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -25,7 +26,18 @@ _KEYS = {
     "extend-exclude": list,
     "packs": list,
     "respect-gitignore": bool,
+    "max-file-size": "size",
+    "file-time-limit": "seconds",
+    "file-memory-limit": "size",
 }
+
+# Limits per file: larger files are not read, and an analysis past its CPU time or memory
+# is stopped; each is reported as an error line naming the file, and the run goes on.
+DEFAULT_MAX_FILE_SIZE = 10 * 10**6  # bytes
+DEFAULT_FILE_TIME_LIMIT = 60.0  # seconds of CPU time
+DEFAULT_FILE_MEMORY_LIMIT = 2 * 10**9  # bytes
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
@@ -47,6 +59,9 @@ class Settings:
     root: str = "."  # the directory patterns are relative to
     source: Optional[str] = None  # the config file, if any
     origins: dict = field(default_factory=dict, hash=False, compare=False)  # key -> where it came from
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
+    file_time_limit: float = DEFAULT_FILE_TIME_LIMIT  # CPU seconds; 0: no limit
+    file_memory_limit: int = DEFAULT_FILE_MEMORY_LIMIT  # bytes; 0: no limit
 
 
 def find_config(start: str) -> Optional[str]:
@@ -103,6 +118,28 @@ def _strings(doc, value: Any, *keys: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def parse_size(value: Any) -> Optional[int]:
+    """Bytes from `10000000`, `"10MB"`, `"512 kB"` or `"2GiB"` (kB, MB, GB are powers of
+    1000; KiB, MiB, GiB of 1024); None when it is not a size. 0 means no limit."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    match = _SIZE.match(value)
+    if match is None or match.group(2).lower() not in _UNITS:
+        return None
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+def parse_seconds(value: Any) -> Optional[float]:
+    """Seconds from a non-negative number (0 means no limit); None otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 or value == float("inf"):
+        return None
+    return float(value)
+
+
 def pattern_problem(pattern: str) -> Optional[str]:
     """Why `pattern` is not a gitignore pattern (`!` alone, a trailing backslash), or None."""
     try:
@@ -128,6 +165,19 @@ def load_file(path: str) -> dict[str, Any]:
         if key not in _KEYS:
             raise doc.error("unknown option; allowed: " + ", ".join(sorted(_KEYS)), *prefix, key)
         kind = _KEYS[key]
+        if kind == "size":
+            size = parse_size(value)
+            if size is None:
+                raise doc.error(f"must be a size in bytes (an integer, or a string such as \"10MB\"), not {value!r}",
+                                *prefix, key)
+            values[key] = size
+            continue
+        if kind == "seconds":
+            seconds = parse_seconds(value)
+            if seconds is None:
+                raise doc.error(f"must be a number of seconds, not {value!r}", *prefix, key)
+            values[key] = seconds
+            continue
         if not isinstance(value, kind):
             names = {list: "an array", dict: "a table", bool: "true or false"}
             raise doc.error(f"must be {names[kind]}, not {type(value).__name__}", *prefix, key)
@@ -159,10 +209,15 @@ def build(
     ignore: Optional[list[str]] = None,
     packs: Optional[list[str]] = None,
     extend_exclude: Optional[list[str]] = None,
+    limits: Optional[dict] = None,
 ) -> Settings:
-    """Merge a config file (if any) with command-line options into Settings."""
+    """Merge a config file (if any) with command-line options into Settings. `limits`
+    holds the per-file limits given on the command line (`max-file-size`, ...)."""
     values: dict[str, Any] = load_file(config_path) if config_path else {}
     origins = {key: config_path for key in values}
+    for key, value in (limits or {}).items():
+        if value is not None:
+            values[key], origins[key] = value, "command line"
     root = os.path.dirname(os.path.abspath(config_path)) if config_path else os.getcwd()
     for flag, given in (("select", select), ("extend-select", extend_select), ("ignore", ignore)):
         if given is not None and not given:  # `--select ""` would silently turn every rule off
@@ -192,4 +247,7 @@ def build(
         root=root,
         source=config_path,
         origins=origins,
+        max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        file_time_limit=values.get("file-time-limit", DEFAULT_FILE_TIME_LIMIT),
+        file_memory_limit=values.get("file-memory-limit", DEFAULT_FILE_MEMORY_LIMIT),
     )

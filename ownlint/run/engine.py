@@ -24,7 +24,7 @@ from ..contracts.packs import Contracts
 from ..report import fingerprints, suppressions
 from ..types import (FFIATTR, GLOBAL_KEYS, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse,
                      RunResult, StringRestype)
-from . import parallel, prefilter
+from . import parallel, prefilter, slicing
 from .cache import Cache, Outcome, canonical
 from .config import Settings
 from .discovery import Missing, discover, module_location
@@ -51,13 +51,10 @@ def check(job: Job, contracts: Contracts) -> Outcome:
 
     try:
         result = analyse_source(job.display, job.raw, contracts, job.module, job.external)
+    except MemoryError:
+        raise  # the worker reports it against the file's memory limit
     except Exception as exc:  # a bug in ownlint: report it for this file, keep going
-        reason = f"internal error while analysing: {type(exc).__name__}: {exc}"
-        if job.debug:
-            reason += "\n" + traceback.format_exc().rstrip()
-        else:
-            reason += " (run with --debug for the traceback)"
-        return Outcome(error=FileError(job.display, reason))
+        return Outcome(error=FileError(job.display, _internal_error(exc, job.debug)))
     enabled = job.enabled
     if result.source is not None:
         marks = suppressions.parse(result.source)
@@ -91,9 +88,22 @@ def _inputs(job: Job) -> list[bytes]:
     return parts
 
 
-def _crashed(job: Job) -> Outcome:
-    return Outcome(error=FileError(job.display, "the analysis crashed its worker process (a parser crash?); "
-                                                "the file was not analysed"))
+def _internal_error(exc: Exception, debug: bool) -> str:
+    """The error line for a bug in ownlint. Formatting must not fail itself: the exception
+    may carry a libcst node whose repr recurses through a deep tree (parallel.describe)."""
+    reason = f"internal error while analysing: {parallel.describe(exc)}"
+    if not debug:
+        return reason + " (run with --debug for the traceback)"
+    try:
+        frames = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
+    except Exception:  # noqa: BLE001 - a traceback that cannot be formatted is left out
+        frames = "  (the traceback cannot be formatted)"
+    return f"{reason}\nTraceback (most recent call last):\n{frames}"
+
+
+def _failed(job: Job, why: str) -> Outcome:
+    """A file whose analysis did not finish in its worker (crash, time or memory limit)."""
+    return Outcome(error=FileError(job.display, f"{why}; the file was not analysed"))
 
 
 def _per_file_ignores(settings: Settings):
@@ -127,6 +137,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     table stops changing or ROUNDS is reached.
     """
     items = list(discover(paths, settings))
+    limits = parallel.Limits(settings.file_time_limit, settings.file_memory_limit)
     scans = cache.scans() if cache is not None else None  # what earlier runs learned of unchanged files
     outcomes: list[Optional[Outcome]] = [None] * len(items)
     raws: dict[int, bytes] = {}
@@ -141,7 +152,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         if scans is not None and scans.answer(item.absolute, _PREFILTER) is False:
             outcomes[index] = Outcome()  # unchanged since a run found no FFI word in it
             continue
-        raw = _read(item, outcomes, index)
+        raw = _read(item, outcomes, index, settings.max_file_size)
         if raw is None:
             del modules[index]
             continue
@@ -156,7 +167,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     ffi = {index for index, _ in work}  # the files the prefilter let through
     where = _importable(modules)
     meter = _Meter(progress, len(items), len(items) - len(work))
-    _run(work, outcomes, contracts, jobs, cache, meter)
+    _run(work, outcomes, contracts, jobs, cache, meter, limits)
     table: dict = {}
     seen: dict[int, str] = {}  # file -> digest of the summaries it was last analysed with
     for _ in range(ROUNDS - 1):
@@ -175,7 +186,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             if remember and (scans.answer(item.absolute, plan.names) is False
                              or scans.answer(item.absolute, plan.takes_for(*modules[index])) is False):
                 continue
-            raw = raws.get(index) or _read(item, outcomes, index)
+            raw = raws.get(index) or _read(item, outcomes, index, settings.max_file_size)
             if raw is None:
                 continue
             found = (plan.quick if index in ffi else plan.quick_wrappers).search(raw) is not None
@@ -194,7 +205,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
         if not work:
             break
         meter.total += len(work)
-        _run(work, outcomes, contracts, jobs, cache, meter)
+        _run(work, outcomes, contracts, jobs, cache, meter, limits)
     if scans is not None:
         scans.save()
     return _collect(items, outcomes, raws, baseline, contracts)
@@ -321,13 +332,24 @@ def _global_name(key: str) -> str:
     return key.split(":", 1)[1]
 
 
-def _read(item, outcomes: list, index: int) -> Optional[bytes]:
+def _read(item, outcomes: list, index: int, limit: int) -> Optional[bytes]:
+    """The file's bytes, or None with an error outcome (unreadable, or larger than
+    `limit` bytes: such a file is not read at all; 0 is no limit)."""
     try:
         with open(item.absolute, "rb") as handle:
-            return handle.read()
+            raw = handle.read(limit + 1) if limit else handle.read()
     except OSError as exc:
         outcomes[index] = Outcome(error=FileError(item.path, f"cannot read file: {exc.strerror or exc}"))
         return None
+    except MemoryError:
+        outcomes[index] = Outcome(error=FileError(item.path, "cannot read file: not enough memory"))
+        return None
+    if limit and len(raw) > limit:
+        outcomes[index] = Outcome(error=FileError(
+            item.path, f"larger than the size limit of {parallel.size_text(limit)} (`max-file-size`); "
+                       "the file was not analysed"))
+        return None
+    return raw
 
 
 def _job(item, raw: bytes, settings: Settings, pfi, debug: bool, module: str, external: Optional[dict]) -> Job:
@@ -345,7 +367,8 @@ class _Meter:
             self.progress(self.done, self.total)
 
 
-def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Optional[Cache], meter: _Meter) -> None:
+def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Optional[Cache], meter: _Meter,
+         limits: parallel.Limits) -> None:
     """Analyse `work` (from the cache where possible), storing each outcome at its index."""
     keys: dict[int, str] = {}
     pending = []
@@ -359,9 +382,12 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
         pending.append((index, job))
     if pending:
         from . import parse  # noqa: F401 - imported once here, inherited by forked workers
+
+        slicing.vocabulary(contracts)  # the packs' words, built once here (a pack may list 100,000 functions)
     # Largest files first: a big file started last would leave the other workers idle.
     pending.sort(key=lambda task: -len(task[1].raw))
-    finished = parallel.run(_check_indexed, pending, contracts, jobs, lambda task: _crashed(task[1]), meter.tick)
+    finished = parallel.run(_check_indexed, pending, contracts, jobs, lambda task, why: _failed(task[1], why),
+                            meter.tick, limits)
     for (index, _job), outcome in finished:
         outcomes[index] = outcome
         if cache is not None and outcome.error is None:

@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import itertools
 import re
+import sys
 from dataclasses import dataclass
 from typing import Optional
 
@@ -27,6 +28,12 @@ _DEEP_BRACKETS = 200  # CPython's limit; strings and comments count here, so CPy
 _NOT_BRACKETS = re.compile(r"[^][(){}]+")
 _LONG_LINE = 1000
 _MANY_CONTINUATIONS = 100
+# libcst's code generation (positions, the code of a node) recurses a few Python frames per
+# branch of an if/elif chain, and CPython compiles chains of some 3,000 branches. From
+# Python 3.11 on, calls between Python functions do not grow the C stack, so the analysis
+# may recurse this deep (about 6,000 branches); on older Pythons the default limit stays
+# (chains of some 300 branches are then reported as too deep).
+ANALYSIS_RECURSION_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -131,11 +138,51 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
                            exc.raw_line, exc.raw_column)
     except RecursionError:
         return _unparsable(path, "it is nested too deeply to parse")
+    limit = sys.getrecursionlimit()
+    if sys.version_info >= (3, 11) and limit < ANALYSIS_RECURSION_LIMIT:
+        sys.setrecursionlimit(ANALYSIS_RECURSION_LIMIT)
     try:
         findings, exports, libraries = analyse_module(path, tree, contracts, module, external or {}, text)
-    except RecursionError:
-        return _unparsable(path, "it is nested too deeply to analyse")
+    except Exception as exc:  # noqa: BLE001 - only a recursion is handled here
+        if not _recursed(exc):
+            raise
+        return _unparsable(path, f"it nests statements deeper than ownlint can analyse ({_nesting(tree)})")
+    finally:
+        sys.setrecursionlimit(limit)
     return FileAnalysis(tuple(findings), text, exports, libraries)
+
+
+def _recursed(exc: BaseException) -> bool:
+    """Whether `exc` is, or was raised while handling, a RecursionError (libcst's code
+    generation turns one into a KeyError as it unwinds its context managers)."""
+    seen = 0
+    while exc is not None and seen < 100_000:
+        if isinstance(exc, RecursionError):
+            return True
+        exc, seen = exc.__context__, seen + 1
+    return False
+
+
+def _nesting(tree: cst.Module) -> str:
+    """What nests deepest in a module: the longest if/elif chain, if that is what did it."""
+    longest = 0
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.If):
+            length, current = 1, node
+            while isinstance(current.orelse, cst.If):
+                length, current = length + 1, current.orelse
+                stack.extend(current.body.body if isinstance(current.body, cst.IndentedBlock) else ())
+            longest = max(longest, length)
+            stack.extend(node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
+            if isinstance(current.orelse, cst.Else) and isinstance(current.orelse.body, cst.IndentedBlock):
+                stack.extend(current.orelse.body.body)
+        elif isinstance(getattr(node, "body", None), cst.IndentedBlock):
+            stack.extend(node.body.body)
+    if longest > 1:
+        return f"an if/elif chain of {longest:,} branches; libcst's code generation recurses once per branch"
+    return "libcst's code generation recurses once per level"
 
 
 def _parse(text: str, contracts: Contracts, external: Optional[dict]) -> cst.Module:

@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Iterable, Optional, Union
 
 from ..contracts.packs import Contracts
-from ..contracts.words import tokens
+from ..contracts.words import names
 from ..types import GLOBAL_KEYS, Returns
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -86,17 +86,17 @@ class _Class:
 def vocabulary(contracts: Contracts, external: Iterable[str] = ()) -> Vocabulary:
     """The words for a run's packs, and the qualified names of other modules' exports
     (`pkg.native.make`: `make`, and `native` for `native.make(...)`)."""
-    words = set(_base_words(contracts))
-    for qual in external:
-        if not qual.startswith(GLOBAL_KEYS):  # declarations: the call sites mention the library
-            words.update(qual.rsplit(".", 2)[-2:])
-    return Vocabulary(frozenset(words), _binders(contracts), _star_words(contracts))
+    base = _base_words(contracts)  # built once per run; a pack may list 100,000 functions
+    more = {word for qual in external if not qual.startswith(GLOBAL_KEYS)  # declarations: the call sites
+            for word in qual.rsplit(".", 2)[-2:]}  # mention the library
+    words = base | more if more - base else base
+    return Vocabulary(words, _binders(contracts), _star_words(contracts))
 
 
 @lru_cache(maxsize=8)
 def _base_words(contracts: Contracts) -> frozenset:
     loaders = contracts.loaders
-    words = {token.decode() for token in tokens(contracts)} | DECLARATIONS
+    words = set(names(contracts)) | DECLARATIONS
     words |= {qual.split(".")[0] for qual in contracts.module_functions}  # ctypes, weakref, ...
     words |= {"cffi"} | loaders.imported_library_names | loaders.imported_ffi_names
     return frozenset(words)
@@ -125,10 +125,15 @@ def _star_words(contracts: Contracts) -> tuple:
 # not slicing. Measured on the standard library and the FFI corpus of benchmarks/run.py:
 # the files under 1.5 hold 93% of what slicing saves, for 61% of the bytes `ast` parses.
 DENSE = 1.5
+_COUNTED_WORDS = 256
 
 
 def _dense(text: str, vocabulary: Vocabulary) -> bool:
-    mentions = sum(text.count(word) for word in vocabulary.words)
+    words = vocabulary.words
+    if len(words) <= _COUNTED_WORDS:
+        mentions = sum(text.count(word) for word in words)
+    else:  # a large pack: count the identifiers that are words (a count per word costs time per word)
+        mentions = sum(1 for ident in _IDENT.findall(text) if ident in words)
     return mentions >= DENSE * max(1, text.count("def "))
 
 
