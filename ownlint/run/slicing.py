@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Iterable, Optional, Union
 
 from ..contracts.packs import Contracts
-from ..contracts.words import names
+from ..contracts.words import names as pack_names
 from ..types import GLOBAL_KEYS, Returns
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -96,7 +96,7 @@ def vocabulary(contracts: Contracts, external: Iterable[str] = ()) -> Vocabulary
 @lru_cache(maxsize=8)
 def _base_words(contracts: Contracts) -> frozenset:
     loaders = contracts.loaders
-    words = set(names(contracts)) | DECLARATIONS
+    words = set(pack_names(contracts)) | DECLARATIONS
     words |= {qual.split(".")[0] for qual in contracts.module_functions}  # ctypes, weakref, ...
     words |= {"cffi"} | loaders.imported_library_names | loaders.imported_ffi_names
     return frozenset(words)
