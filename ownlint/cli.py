@@ -272,7 +272,8 @@ def _libraries(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     settings = _settings(args, args.paths[0])
     contracts = packs.load_contracts(settings.packs)
     store = None if args.no_cache else cache.Cache(os.path.join(settings.root, cache.DIRECTORY), contracts.pack_paths)
-    result = engine.lint(list(args.paths), settings, contracts, jobs=args.jobs or parallel.default_jobs(), cache=store)
+    result = engine.lint(list(args.paths), settings, contracts, jobs=args.jobs or parallel.default_jobs(), cache=store,
+                         loaded_at=True)
     for error in result.errors:
         stderr.write(f"ownlint: {error.path}: {error.message}\n")
     report_libraries.emit(result.libraries, stdout, args.format)

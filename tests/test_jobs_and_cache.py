@@ -328,7 +328,7 @@ def test_every_input_of_the_analysis_is_part_of_the_key(tmp_path):
     store = cache.Cache(str(tmp_path), ())
     job = engine.Job("a.py", b"import ctypes\n", frozenset({"OWN101"}), "a.py", False, "pkg.a", None)
     other = {"display": "b.py", "raw": b"import cffi\n", "enabled": frozenset({"OWN102"}), "path_key": "b.py",
-             "module": "pkg.b", "external": {"pkg.c.make": ("c.py", "restype:")}}
+             "module": "pkg.b", "external": {"pkg.c.make": ("c.py", "restype:")}, "loaded_at": True}
     key = store.key(engine._inputs(job))
     assert set(other) == {f.name for f in dataclasses.fields(engine.Job)} - {"debug"}
     for name, value in other.items():

@@ -21,7 +21,7 @@ ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are no
 
 
 def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
-                    external: dict, text: str) -> tuple[list[Finding], dict, tuple]:
+                    external: dict, text: str, loaded_at: bool = False) -> tuple[list[Finding], dict, tuple]:
     renamed = identifiers.normalise(module, text)  # names as Python reads them, before anything reads one
     positions = _Positions(module, renamed)
 
@@ -146,10 +146,10 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             if found is not None and local not in exports:
                 exports[local] = found
     findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [])
-    return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of)
+    return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of, loaded_at)
 
 
-def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of) -> tuple:
+def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_at: bool = True) -> tuple:
     """Every C library this module loads or calls, with each function called through it
     and where that function's contract comes from (a pack, "inferred", or None)."""
     calls: dict = {}  # (library name, kind) -> {function: [call sites, contract source]}
@@ -170,7 +170,7 @@ def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of) -> tuple
     for library, node in facts.loads:
         key = (library.label, "ctypes" if library.ctypes else "cffi")
         seen.setdefault(key, library)
-        loaded.setdefault(key, set()).add(("", span_of(node).line))
+        loaded.setdefault(key, set()).update({("", span_of(node).line)} if loaded_at else ())
     uses = []
     for key in sorted(set(calls) | set(loaded)):
         library = seen[key]

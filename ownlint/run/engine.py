@@ -41,6 +41,9 @@ class Job:
     debug: bool = False  # put the traceback of an internal error into its message
     module: str = ""  # dotted module name, for relative imports
     external: Optional[dict] = None  # other modules' function summaries: qualified name -> (path, Summary)
+    # Where each library is loaded (`ownlint libraries`): the lines cost a code-generation
+    # pass over the file, so a plain run, whose summary needs only the counts, skips them.
+    loaded_at: bool = False
 
 
 def check(job: Job, contracts: Contracts) -> Outcome:
@@ -50,7 +53,7 @@ def check(job: Job, contracts: Contracts) -> Outcome:
     from .parse import analyse_source
 
     try:
-        result = analyse_source(job.display, job.raw, contracts, job.module, job.external)
+        result = analyse_source(job.display, job.raw, contracts, job.module, job.external, job.loaded_at)
     except MemoryError:
         raise  # the worker reports it against the file's memory limit
     except Exception as exc:  # a bug in ownlint: report it for this file, keep going
@@ -125,7 +128,8 @@ ROUNDS = 6  # rounds across modules: a chain of wrappers and re-exports more tha
 
 
 def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: frozenset[str] = frozenset(),
-         progress=None, jobs: int = 1, cache: Optional[Cache] = None, debug: bool = False) -> RunResult:
+         progress=None, jobs: int = 1, cache: Optional[Cache] = None, debug: bool = False,
+         loaded_at: bool = False) -> RunResult:
     """Lint `paths` with up to `jobs` processes. `progress(done, total)`, if given, is
     called as files are finished.
 
@@ -163,7 +167,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             outcomes[index] = Outcome()  # cannot involve FFI code: not parsed (unless it calls a wrapper)
             continue
         raws[index] = raw
-        work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1], None)))
+        work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1], None, loaded_at)))
     ffi = {index for index, _ in work}  # the files the prefilter let through
     where = _importable(modules)
     meter = _Meter(progress, len(items), len(items) - len(work))
@@ -201,7 +205,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             if external and seen.get(index) != digest:  # only files whose inputs changed
                 seen[index] = digest
                 raws[index] = raw
-                work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1], external)))
+                work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1], external, loaded_at)))
         if not work:
             break
         meter.total += len(work)
@@ -352,9 +356,10 @@ def _read(item, outcomes: list, index: int, limit: int) -> Optional[bytes]:
     return raw
 
 
-def _job(item, raw: bytes, settings: Settings, pfi, debug: bool, module: str, external: Optional[dict]) -> Job:
+def _job(item, raw: bytes, settings: Settings, pfi, debug: bool, module: str, external: Optional[dict],
+         loaded_at: bool = False) -> Job:
     return Job(item.path, raw, settings.enabled - _ignored_here(pfi, settings, item.absolute),
-               fingerprints.relative_path(item.absolute, settings.root), debug, module, external)
+               fingerprints.relative_path(item.absolute, settings.root), debug, module, external, loaded_at)
 
 
 class _Meter:

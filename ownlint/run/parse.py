@@ -107,7 +107,7 @@ def _unparsable(path: str, reason: str, line: int = 1, col: int = 0) -> FileAnal
 
 
 def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = "",
-                   external: Optional[dict] = None) -> FileAnalysis:
+                   external: Optional[dict] = None, loaded_at: bool = False) -> FileAnalysis:
     """Analyse one file the prefilter let through (engine.py decides which files).
 
     `module` is the file's dotted module name; `external` maps the qualified names of
@@ -142,7 +142,7 @@ def analyse_source(path: str, raw: bytes, contracts: Contracts, module: str = ""
     if sys.version_info >= (3, 11) and limit < ANALYSIS_RECURSION_LIMIT:
         sys.setrecursionlimit(ANALYSIS_RECURSION_LIMIT)
     try:
-        findings, exports, libraries = analyse_module(path, tree, contracts, module, external or {}, text)
+        findings, exports, libraries = analyse_module(path, tree, contracts, module, external or {}, text, loaded_at)
     except Exception as exc:  # noqa: BLE001 - only a recursion is handled here
         if not _recursed(exc):
             raise
