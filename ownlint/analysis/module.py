@@ -37,7 +37,6 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
 
     factories = {qual: c.manages for qual, c in contracts.module_functions.items() if c.returns is Returns.FINALIZER}
     facts = facts_mod.collect(module, contracts.loaders, factories, name, external)
-    _import_libraries(facts, name, external)
     _wrapped_results(facts, external)
     order = facts.order
     # `restype = c_char_p` declared away from the library (another module, `def load(lib)`):
@@ -211,15 +210,6 @@ def _untracked(facts: facts_mod.Facts, functions: set) -> None:
         facts.attr_libraries.update({
             name: dataclasses.replace(library, wrapped=library.wrapped | functions)
             for name, library in facts.attr_libraries.items()})
-
-
-def _import_libraries(facts: facts_mod.Facts, module: str, external: dict) -> None:
-    """`from .api import library`, where api.py loads it with CDLL: the same library here."""
-    for local, qual in facts.imports.items():
-        found = external.get(facts.absolute(qual, module))
-        if found is not None and isinstance(found[1], facts_mod.LibraryObject) and local not in facts.libraries \
-                and found[1].is_library:
-            facts.libraries[local] = dataclasses.replace(found[1], name=local)
 
 
 def _imported_wrappers(facts: facts_mod.Facts, module: str, external: dict) -> set:
