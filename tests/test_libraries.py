@@ -110,3 +110,18 @@ def test_a_library_pack_with_a_bad_regex_names_file_line_and_key(tmp_path):
     assert code == 2
     assert err == (f"ownlint: error: {tmp_path / 'bad.toml'}:5: `library.modules`: invalid regular expression "
                    "'(unclosed': missing ), unterminated subpattern at position 0\n")
+
+
+def test_a_library_loaded_from_a_computed_path_is_named_by_the_argument_as_written(tmp_path):
+    (tmp_path / "binding.py").write_text(textwrap.dedent(
+        '''\
+        import ctypes
+        from .paths import candidates
+
+        lib = ctypes.CDLL(candidates()[0])
+        lib.foo_run(1)
+        '''
+    ))
+    code, out, err = run("libraries", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert code == 0, err
+    assert [row["name"] for row in json.loads(out)["libraries"]] == ["candidates()[0]"]

@@ -268,6 +268,7 @@ class Facts:
 
 
 _PARTIAL = frozenset({"functools.partial"})
+_EMPTY_MODULE = cst.Module([])
 
 
 def _renamed(library: LibraryObject, name: str) -> LibraryObject:
@@ -280,7 +281,10 @@ def _origin(call: cst.Call, position: int = 0) -> str:
     args = [a for a in call.args if a.keyword is None]
     if len(args) <= position:
         return dotted(call.func) or "library"
-    return dotted(args[position].value) or type(args[position].value).__name__
+    value = args[position].value
+    # The argument as written (`paths[0]`, `name`): what a user recognises in the listing.
+    text = " ".join(_EMPTY_MODULE.code_for_node(value).split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _compiled_module(module: str) -> bool:
