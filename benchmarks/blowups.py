@@ -18,6 +18,10 @@ size to the next, and checks that the planted bug is reported. Shapes:
                    its handler continuing the loop (item 13)
   shift            a loop shifting a handle through N variables, used after release (item 5)
   elif             an if/elif chain of N branches (item 9)
+  branches         N handles in N/6 nested branches, some released in their branch, some
+                   kept in a list and on an object's attributes and released at the end
+                   (issue 15: the heap model)
+  pairs            N acquire/release pairs in one function, each used in between (issue 15)
 """
 
 from __future__ import annotations
@@ -113,6 +117,34 @@ def elif_chain(count: int) -> str:
     return HEAD + "\n".join(lines) + "\n"
 
 
+def branches(count: int) -> str:
+    levels = max(1, count // 6)
+    lines = ["class Box:", "    pass", "", "", "def f(n):", "    p = libc.malloc(8)", "    kept = []",
+             "    box = Box()"]
+    indent = "    "
+    for i in range(count):
+        if i % (count // levels) == 0 and i // (count // levels) < levels:
+            lines.append(indent + f"if n > {i}:")
+            indent += "    "
+        lines += [indent + f"h{i} = libc.malloc(8)", indent + f"g(h{i})"]
+        if i % 3 == 0:
+            lines.append(indent + f"kept.append(h{i})")
+        elif i % 3 == 1:
+            lines.append(indent + f"box.h{i} = h{i}")
+        else:
+            lines.append(indent + f"libc.free(h{i})")
+    lines += ["    for h in kept:", "        libc.free(h)", "    libc.free(p)", "    libc.free(p)"]
+    return HEAD + "\n".join(lines) + "\n"
+
+
+def pairs(count: int) -> str:
+    lines = ["def f():"]
+    for i in range(count):
+        lines += [f"    h{i} = libc.malloc(8)", f"    g(h{i})", f"    libc.free(h{i})"]
+    lines.append("    libc.free(h0)")
+    return HEAD + "\n".join(lines) + "\n"
+
+
 SHAPES = {
     "finally-nested": (lambda n: finally_nested(n), (5, 10, 20)),
     "finally-jumps": (lambda n: finally_nested(n, jumps=True), (4, 8, 16)),
@@ -121,6 +153,8 @@ SHAPES = {
     "loop-tries": (loop_tries, (25, 50, 100)),
     "shift": (shift, (115, 230, 460)),
     "elif": (elif_chain, (500, 1000, 2000)),
+    "branches": (branches, (150, 300, 600)),
+    "pairs": (pairs, (1000, 2000, 4000)),
 }
 
 

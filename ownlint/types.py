@@ -391,6 +391,7 @@ class Summary:
     detached: frozenset[str] = frozenset()  # attributes whose finalizer is detached (`f.detach()`)
     acquired: tuple[tuple[str, Span, str], ...] = ()  # (attribute, site, call) owned values stored on self
     escaped: frozenset[str] = frozenset()  # attributes handed to code ownlint cannot see
+    kept: tuple[tuple[str, str, bool], ...] = ()  # (attribute, call, is a handle): a callback on self C keeps for a holder outside self
     params: tuple[str, ...] = ()
     param_releases: tuple[tuple[int, Span, str, str], ...] = ()  # (index, where, call, family): on every return
     param_uses: tuple[tuple[int, Span], ...] = ()  # (index, where) passed to C

@@ -344,7 +344,7 @@ class Builder:
         # recursed into (CPython compiles chains of some 3,000 branches).
         after = None
         while True:
-            self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
+            self._add(Step("expr", node.test, "test"), may_raise=self.may_raise(node.test))
             test_block = self.current
             if after is None:
                 after = self._new()
@@ -365,7 +365,7 @@ class Builder:
     def _while(self, node: cst.While) -> None:
         head = self._new()
         self._continue_to(head)
-        self._add(Step("expr", node.test), may_raise=self.may_raise(node.test))
+        self._add(Step("expr", node.test, "test"), may_raise=self.may_raise(node.test))
         test_block = self.current
         after = self._new()
         self.frames.append(_Loop(head, after))
@@ -382,7 +382,7 @@ class Builder:
         self.current = after
 
     def _for(self, node: cst.For) -> None:
-        self._add(Step("expr", node.iter), may_raise=self.may_raise(node.iter))
+        self._add(Step("expr", node.iter, "iter"), may_raise=self.may_raise(node.iter))
         head = self._new()
         self._continue_to(head)
         after = self._new()

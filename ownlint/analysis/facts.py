@@ -50,6 +50,7 @@ class Facts:
     scopes: list = field(default_factory=list)
     nested_loads: set = field(default_factory=set)  # names loaded inside functions and classes
     classes: set = field(default_factory=set)  # classes defined in this module
+    bases: dict = field(default_factory=dict)  # class -> the dotted names of its bases (None: not a name)
     prototypes: set = field(default_factory=set)  # names bound to CFUNCTYPE(...) and the like
     order: dict = field(default_factory=dict)  # id(node) -> its index in a pre-order traversal
     finalizers: dict = field(default_factory=dict)  # `f` / `self._f` -> the expression its finalizer releases
@@ -320,7 +321,7 @@ class _Collector:
         self.class_library: dict = {}  # class -> a library its methods store on self
         self.copying: set = set()  # classes that copy functions onto self (`setattr(self, ...)`, `__getattr__`)
         self.copying_classes: set = set()  # classes that do, themselves or through a base of the module
-        self.bases: dict = {}  # class -> the names of its bases
+        self.bases: dict = facts.bases
         self.loaded_here: set = set()  # `lib`, `self.lib`: names this module binds to a library it loads
         self.loops: list = []  # (names a `for` binds, what it iterates), innermost last
         self.method_binders: dict = {}  # method -> (library, parameter index without self) of `return getattr(self._lib, name)`

@@ -278,6 +278,7 @@ class Interpreter:
         self.attr_release_sites: set = set()
         self.attr_managed: set = set()
         self.attr_escaped: set = set()
+        self.attr_kept: set = set()  # (attr, call, handle): kept by C for a holder that outlives the object
         self.attr_acquired: set = set()
         self.managed_at: dict = {}  # value id -> (span, call) of the ffi.gc / weakref.finalize that manages it
         self.attr_detached: set = set()  # attributes whose finalizer this scope detaches
@@ -584,6 +585,11 @@ class Interpreter:
         ))
         for vid in _ordered(store.env.get(ev.key, frozenset()) if ev.key else ()):
             vstate = store.vals.get(vid)
+            site = self.deaths.sites.get(vid[0])
+            if self.reporting and _self_attr(ev.key) and not (ev.holder or "").startswith("self") \
+                    and site is not None and site.state in (State.CALLBACK, State.HANDLE):
+                # Only the object keeps it alive now: the object must outlive the holder.
+                self.attr_kept.add((_self_attr(ev.key), ev.call, site.state is State.HANDLE))
             if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT}:
                 continue
             self._step(store, vid, Ev.KEEP, ev.span)
@@ -870,6 +876,7 @@ def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] =
         detached=frozenset(interp.attr_detached),
         acquired=tuple(sorted(interp.attr_acquired)),
         escaped=frozenset(interp.attr_escaped),
+        kept=tuple(sorted(interp.attr_kept)),
         **_function_effects(interp),
     )
     findings = sorted(interp.findings.values(), key=Finding.sort_key) + interp.deaths.findings()

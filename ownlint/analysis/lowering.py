@@ -35,6 +35,12 @@ _ACQUIRED_STATE = {
 _RETURNED = {"owned": State.OWNED, "maybe": State.MAYBE, "managed": State.MANAGED, "static": State.STATIC,
              "singleton": State.SINGLETON, "python-owned": State.PYOWNED}
 
+# The methods Python calls implicitly, by the builtin or the statement that calls them
+# (`test` is `if obj:` / `while obj:`, `iter` is `for x in obj`), in the order it tries them.
+_IMPLICIT = {"len": ("__len__",), "iter": ("__iter__", "__getitem__"), "bool": ("__bool__", "__len__"),
+             "test": ("__bool__", "__len__"), "repr": ("__repr__",), "str": ("__str__", "__repr__"),
+             "indexed": ("__getitem__",), "with": ("__enter__",)}
+
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 _IMPORTS = {"Import", "ImportFrom", "LazyImport", "LazyImportFrom"}
 
@@ -262,6 +268,8 @@ class Lowerer:
                 keyword.append((arg, key))
             else:
                 positional.append((len(positional), arg, key))
+        if isinstance(node.func, cst.Name) and node.func.value in _IMPLICIT and len(positional) == 1:
+            self._implicit(positional[0][1].value, node.func.value, span)
         summary = callee.function or callee.method
         if summary is not None:
             return self._summarised_call(node, callee, summary, positional, keyword, span)
@@ -371,6 +379,30 @@ class Lowerer:
 
     def _method_effects(self, node: cst.Call, callee: Callee, span: Span) -> None:
         self._summary_effects(self.key(node.func.value), callee.method, f"{callee.text}()", span)
+
+    def _discarded_object(self, call: cst.Call, span: Span) -> None:
+        """`Cls(...)` thrown away, where `__init__` had C keep a callback that only the new
+        object keeps alive: it dies here while C holds it. A class with a destructor (which
+        may unregister) or whose `__init__` hands `self` on is left alone."""
+        cls = call.func.value if isinstance(call.func, cst.Name) and call.func.value in self.facts.classes else None
+        init = self.summaries.get((cls, "__init__")) if cls else None
+        if init is None or not init.kept or 0 in init.param_escapes or (cls, "__del__") in self.summaries \
+                or any(s.managed for (c, _), s in self.summaries.items() if c == cls):
+            return
+        _attr, kept_by, handle = init.kept[0]
+        target = self._temp()
+        self.out.append(E.Acquire(target, span, State.HANDLE if handle else State.CALLBACK, "", self.code_of(call.func)))
+        self.out.append(E.Keep(target, span, kept_by, None))
+        self.out.append(E.Kill(target, span))
+
+    def _implicit(self, expr: cst.BaseExpression, how: str, span: Span) -> None:
+        """Python calls a method of `expr`'s object for it (`len(obj)`, `for x in obj`):
+        the first of `_IMPLICIT[how]` its class defines acts through its summary."""
+        cls = self.scope.instances.get(expr.value) if isinstance(expr, cst.Name) else None
+        for method in _IMPLICIT[how] if cls else ():
+            if (summary := self.summaries.get((cls, method))) is not None:
+                self._summary_effects(self.key(expr), summary, f"{cls}.{method}()", span)
+                return
 
     def _summary_effects(self, receiver: str, summary: Summary, text: str, span: Span) -> None:
         """What a method does to the receiver's attributes, from its summary."""
@@ -518,6 +550,7 @@ class Lowerer:
                 self._escape_temps_of(element)
             if base is not None:
                 self.out.append(E.Use(base, self.span_of(expr.value), "indexed"))
+            self._implicit(expr.value, "indexed", self.span_of(expr))
             return self.key(expr)
         if isinstance(expr, cst.Call):
             key = self._call(expr)
@@ -687,6 +720,8 @@ class Lowerer:
         node = step.node
         if step.kind == "expr":
             key = self.ev(node)
+            if step.extra in _IMPLICIT:
+                self._implicit(node, step.extra, self.span_of(node))
             if step.extra in ("decorator", "with") and key is not None:
                 self.out.append(E.Escape(key, self.span_of(node)))
         elif step.kind == "bind":
@@ -716,6 +751,8 @@ class Lowerer:
             key = self.ev(node.value)
             if key is not None and key.startswith("$"):
                 self.out.append(E.Discard(key, span))
+            elif key is None and isinstance(node.value, cst.Call):
+                self._discarded_object(node.value, span)
         elif isinstance(node, cst.Assign):
             self._assign([t.target for t in node.targets], node.value, span)
         elif isinstance(node, cst.AnnAssign):

@@ -95,11 +95,10 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     by_class: dict[str, dict] = {}
     for (cls, member), summary in summaries.items():
         by_class.setdefault(cls, {})[member] = summary
-    bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     by_class.pop("", None)  # module-level functions
     findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
     for cls, members in sorted(by_class.items()):
-        findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
+        findings.extend(classes.check(path, cls, members, classes.relatives(cls, facts.bases, by_class)))
     # Other modules learn only of factories and destroyers: a function that merely uses
     # its arguments changes nothing for its callers' leaks, and would make every module
     # that calls it be analysed again.
