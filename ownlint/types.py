@@ -193,6 +193,12 @@ class Contract:
     out_family: tuple[str, ...] = ()
     refs: Optional[int] = None  # gives the caller one more reference to this argument (`g_object_ref`)
     takes_on_success: tuple[int, ...] = ()  # takes these arguments only when it succeeds (`sk_X509_push`)
+    # The library allocates what the caller's struct at this argument holds (`git_strarray`,
+    # filled by `git_remote_list`): the struct now holds an owned value of `family` ...
+    fills: Optional[int] = None
+    # ... which a function with `empties` releases through the same pointer; the struct
+    # itself (Python's `ffi.new` memory) is not freed.
+    empties: Optional[int] = None
 
     def family_of_out(self, position: int) -> str:
         """The family of the value the `position`-th out-parameter receives."""

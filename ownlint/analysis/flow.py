@@ -62,6 +62,8 @@ class VState:
         )
 
 
+_UNSEEN = VState(frozenset())  # what a key holds when nothing tracked is there
+
 # States in which a value's death is a problem (a leak, a kept callback collected): read
 # from the transition table. Only values in one of them need looking at when a scope exits.
 _MORTAL = frozenset(state for state in State if apply(frozenset({state}), Ev.DIES)[1])
@@ -264,7 +266,7 @@ class Interpreter:
         # What the function does to its parameters and returns (its callers' view).
         self.param_release: dict = {}  # name -> (where, call, family) of its first release
         self.param_always_released: dict = {}  # name -> released at every return so far
-        self.param_used: dict = {}  # name -> where it is first passed to C
+        self.param_used: dict = {}  # name -> where it is first used (passed to a call, read through)
         self.param_escaped: set = set()
         self.returned: list = []  # (site, states) of each value a return statement hands back
         self.deaths = Deaths(path, scope)  # sites, labels, and what died: reported at the end
@@ -284,6 +286,7 @@ class Interpreter:
         self.infeasible = False
         self.release_inside: dict = {}  # call site -> (where, call) of the release inside the callee
         self.null_reported: set = set()  # acquisition sites already reported as OWN503
+        self.out_borrowed: dict = {}  # site of a borrowed out-parameter -> the key of its owner
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -502,7 +505,13 @@ class Interpreter:
                 self.deaths.sites.setdefault(pending, Site(ev.site, ev.call, ev.family, State.PENDING))
                 self.deaths.labels.setdefault(pending, ev.realloc_of)
                 self.realloc_site[old] = pending
-        store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
+        state = ev.state
+        if ev.filled and not all(store.vals.get(struct, _UNSEEN).states == {State.PYOWNED}
+                                 for struct in store.env.get(ev.target) or {None}):
+            state = State.ESCAPED  # a struct made elsewhere (a parameter, a context manager's)
+        store.vals[vid] = VState(frozenset({state}), owners=owners, realloc_of=realloc_of)
+        if ev.out_borrowed and ev.owner:
+            self.out_borrowed[ev.site] = ev.owner
         self._unbind(store, ev.target, "rebind", ev.site)
         store.bind(ev.target, frozenset({vid}))
         if ev.status:  # (several out-parameters of one call share its status)
@@ -519,8 +528,9 @@ class Interpreter:
                 continue
             if ev.passed:
                 self._report_dangling(store, vid, ev.span)
-                if self.reporting and _entry_param(vid) in self.params:
-                    self.param_used.setdefault(_entry_param(vid), ev.span)
+            if self.reporting and _entry_param(vid) in self.params and (ev.to_c or not ev.passed):
+                # Passed to C or read through (`arr.count`): a reader, for other modules.
+                self.param_used.setdefault(_entry_param(vid), ev.span)
             event = Ev.METHOD_USE if ev.method else Ev.C_USE if ev.to_c else Ev.USE
             problems = self._step(store, vid, event, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
@@ -549,6 +559,13 @@ class Interpreter:
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
+            if ev.contents and State.PYOWNED in vstate.states:
+                # Emptying a struct of Python's memory that was not filled here (a helper that
+                # disposes what its caller's call filled): nothing this scope owns.
+                if vstate.states == {State.PYOWNED}:
+                    continue
+                vstate = replace(vstate, states=vstate.states - {State.PYOWNED})
+                store.vals[vid] = vstate
             site = self._site(vid)
             if (
                 not ev.python and site is not None and site.family and ev.family
@@ -618,6 +635,8 @@ class Interpreter:
                         self.attr_escaped.add(_entry_attr(vid))
         for key in keys:
             for vid in _ordered(store.env.get(key, frozenset())):
+                if ev.call and vid[0] in self.out_borrowed:
+                    self._loose_borrowed(store, vid, key, ev)
                 self._report_dangling(store, vid, ev.span)  # returned or stored with a dangling field
                 if self.reporting:
                     if _entry_param(vid) in self.params:
@@ -627,6 +646,26 @@ class Interpreter:
                 self._step(store, vid, Ev.ESCAPE, ev.span)
         for key in keys[1:]:
             store.unbind(key)
+
+    def _loose_borrowed(self, store: Store, vid: Vid, key: str, ev: E.Escape) -> None:
+        """A borrowed out-parameter handed to Python code that may keep it (an object built
+        around it), with nothing of its owner going along: it outlives the owner's release."""
+        vstate = store.vals.get(vid)
+        owner = self.out_borrowed[vid[0]]
+        if vstate is None or State.BORROWED not in vstate.states:
+            return
+        for other in ev.along:
+            if other == key:
+                continue
+            if other == owner or owner.startswith(f"{other}.") or store.env.get(other, frozenset()) & vstate.owners:
+                return
+        site = self._site(vid)
+        self._report(
+            "OWN106", ev.span,
+            f"{_describe(key, site)} is borrowed from `{owner}` and handed to `{ev.call}`, which may keep it, "
+            f"with nothing that keeps `{owner}` alive: it can be used after `{owner}` is released",
+            self._acquired_note(vid),
+        )
 
     def _pin(self, store: Store, ev: E.Pin) -> None:
         self._pin_into(store, self._is_c_memory(store, ev.holder), store.env.get(ev.source, frozenset()), ev.span)

@@ -91,14 +91,21 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
-    # Other modules learn only of factories and destroyers: a function that merely uses
-    # its arguments changes nothing for its callers' leaks, and would make every module
-    # that calls it be analysed again.
+    # Other modules learn of factories, destroyers and readers (a helper that reads a
+    # pointer it is given and keeps nothing: a value handed to it is still the caller's to
+    # release, as pygit2's strarray_to_strings shows); a function that uses no parameter
+    # changes nothing for its callers, and would make every module that calls it be
+    # analysed again.
     exports = {
         scope.name: ("", _exported(summaries[("", scope.name)]))
         for scope in module_scope.nested
         if ("", scope.name) in summaries
         and (summaries[("", scope.name)].returns or summaries[("", scope.name)].param_releases)
+    }
+    readers = {
+        scope.name: ("", _exported(summaries[("", scope.name)]))
+        for scope in module_scope.nested
+        if ("", scope.name) in summaries and summaries[("", scope.name)].param_uses
     }
     for function in facts.custom_restypes:
         exports[RESTYPE + function] = ("", RESTYPE)
@@ -145,6 +152,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             if found is not None and local not in exports:
                 exports[local] = found
     findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [])
+    for function, export in readers.items():  # what else a module says of a name comes first (`_bind`)
+        exports.setdefault(function, export)
     return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of, loaded_at)
 
 

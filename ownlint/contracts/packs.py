@@ -39,7 +39,8 @@ _LOADER_KEYS = {
     "callback_prototypes",
     "library_objects",
 }
-_INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "holder", "refs")
+_INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "holder", "refs", "fills",
+               "empties")
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores", "takes_on_success")
 _PATTERN_CHARS = frozenset("*?[")
 _FUNCTION_KEYS = {
@@ -184,6 +185,14 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
             fields[key] = tuple(_index(doc, item, *where, key) for item in items)
     contract = Contract(name=name, pack=pack, **fields)
     returns = contract.returns
+    if contract.owner is not None and returns is not Returns.BORROWED and not contract.out:
+        raise doc.error('`owner` names the argument that owns a borrowed result (`returns = "borrowed"`) or '
+                        'borrowed out-parameters (`out`)', *where, "owner")
+    for key in ("fills", "empties"):
+        if getattr(contract, key) is not None and not contract.family:
+            raise doc.error(f"`{key}` needs `family`, the family of what the struct holds", *where, key)
+    if contract.fills is not None and (contract.out or returns not in (Returns.STATUS, Returns.NOTHING)):
+        raise doc.error('a function that fills a struct returns "status" or nothing, and has no `out`', *where, "fills")
     if returns is Returns.BORROWED and contract.owner is None:
         raise doc.error('`returns = "borrowed"` needs `owner`, the argument that owns the result', *where)
     if returns is Returns.ALIAS and contract.alias_of is None:
