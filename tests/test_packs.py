@@ -75,6 +75,14 @@ def test_valid_pack_with_extends(tmp_path):
          ":6: `functions.f.empties`: `empties` needs `family`, the family of what the struct holds"),
         ('[pack]\nname = "x"\n[families]\ns = "s"\n[functions.f]\nreturns = "owned"\nfamily = "s"\nfills = 1\n',
          ":8: `functions.f.fills`: a function that fills a struct returns \"status\" or nothing, and has no `out`"),
+        ('[pack]\nname = "x"\n[functions.f]\nfloating = true\n',
+         ":4: `functions.f.floating`: `floating = true` describes a reference that may sink a floating one: "
+         "it needs `refs`"),
+        ('[pack]\nname = "x"\n[functions.f]\nkeeps = [0]\nholder = "caller"\n',
+         ":5: `functions.f.holder`: unknown value 'caller'; a holder is an argument position or \"result\""),
+        ('[pack]\nname = "x"\n[functions.f]\nkeeps = [0]\nholder = "result"\n',
+         ":5: `functions.f.holder`: `holder = \"result\"` needs an owned result (`returns = \"owned\"`), whose "
+         "release lets the kept arguments go"),
         ('[pack]\nname = "x"\n[library]\npaths = ["(x"]\n',
          ":4: `library.paths`: invalid regular expression '(x': missing ), unterminated subpattern at position 0"),
     ],

@@ -70,6 +70,18 @@ class Release:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """The caller gets one more reference to `key`'s object (`g_object_ref`, `CFRetain`):
+    one more release of it is now due."""
+
+    key: str
+    span: Span
+    call: str
+    family: str
+    floating: bool = False  # sinks a floating reference instead, if the object has one
+
+
+@dataclass(frozen=True)
 class Transfer:
     key: str
     span: Span
@@ -163,4 +175,4 @@ class ScopeExit:
     scope: str
 
 
-Event = Union[Acquire, View, Use, Release, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]
+Event = Union[Acquire, View, Use, Release, Ref, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]

@@ -22,7 +22,7 @@ Vid = tuple  # (site span or ("param", key), generation 0 | 1)
 
 _OWNING = frozenset({State.OWNED, State.MAYBE, State.PENDING})
 # Values whose fields are C memory: storing a pointer there keeps nothing alive.
-_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED})
+_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED, State.KEPT_MEMORY})
 _HANDLED = frozenset({State.RELEASED, State.ESCAPED, State.TRANSFERRED, State.MANAGED})
 _STATE_OF_RETURN = {
     State.BORROWED: "is borrowed from {owner}",
@@ -36,21 +36,25 @@ _STATE_OF_RETURN = {
 class VState:
     states: frozenset
     released: frozenset = frozenset()  # spans of the releases that reached here
-    owners: frozenset = frozenset()  # value ids this borrowed value points into
+    owners: frozenset = frozenset()  # value ids this borrowed value points into (or, owned, depends on)
     realloc_of: frozenset = frozenset()  # value ids realloc may have released
     holders: frozenset = frozenset()  # (holder value id or None, call, span) that keep this value
     pinned: frozenset = frozenset()  # (value id, span, field): C memory that stores a raw pointer to this
     dangling: frozenset = frozenset()  # (field, store span, owner site, kind, death span): freed memory it points to
+    refs: int = 0  # references taken on it here (`g_object_ref`) beyond the one it was acquired with
 
     def join(self, other: "VState") -> "VState":
         """The join of both; `self` itself when `other` adds nothing (so that an unchanged
-        store is recognised by identity, without comparing it)."""
+        store is recognised by identity, without comparing it). Paths that took different
+        numbers of references (a loop, a branch) cannot be counted: the value escapes."""
         if other is self or (
             other.states <= self.states and other.released <= self.released and other.owners <= self.owners
             and other.realloc_of <= self.realloc_of and other.holders <= self.holders
-            and other.pinned <= self.pinned and other.dangling <= self.dangling
+            and other.pinned <= self.pinned and other.dangling <= self.dangling and other.refs == self.refs
         ):
             return self
+        if other.refs != self.refs:
+            return VState(frozenset({State.ESCAPED}), self.released | other.released, self.owners | other.owners)
         return VState(
             self.states | other.states,
             self.released | other.released,
@@ -59,10 +63,12 @@ class VState:
             self.holders | other.holders,
             self.pinned | other.pinned,
             self.dangling | other.dangling,
+            self.refs,
         )
 
 
 _UNSEEN = VState(frozenset())  # what a key holds when nothing tracked is there
+_MAX_REFS = 3  # references counted on one value; past this it escapes
 
 # States in which a value's death is a problem (a leak, a kept callback collected): read
 # from the transition table. Only values in one of them need looking at when a scope exits.
@@ -287,6 +293,9 @@ class Interpreter:
         self.release_inside: dict = {}  # call site -> (where, call) of the release inside the callee
         self.null_reported: set = set()  # acquisition sites already reported as OWN503
         self.out_borrowed: dict = {}  # site of a borrowed out-parameter -> the key of its owner
+        # Python memory that escaped on some path (stored, handed to unknown code): something
+        # else may keep it alive, so C keeping it is not followed (escape is silence).
+        self.memory_escaped: set = set()
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -362,6 +371,8 @@ class Interpreter:
         if vstate is None:
             return {}
         states, problems = apply(vstate.states, event)
+        if event is Ev.ESCAPE and State.PYOWNED in vstate.states:
+            self.memory_escaped.add(vid[0])
         if not states:
             self.infeasible = True
         if states != vstate.states or (release_span is not None and release_span not in vstate.released):
@@ -389,7 +400,7 @@ class Interpreter:
         vstate = store.vals.pop(vid, None)
         if vstate is None:
             return
-        if vstate.pinned and kind in ("temp", "rebind", "del") and State.PYOWNED in vstate.states:
+        if vstate.pinned and kind in ("temp", "rebind", "del") and vstate.states & {State.PYOWNED, State.KEPT_MEMORY}:
             self._dropped_owner(store, vid, vstate, kind, span)
         _, problems = apply(vstate.states, Ev.DIES)
         if not self.reporting:
@@ -534,7 +545,7 @@ class Interpreter:
             event = Ev.METHOD_USE if ev.method else Ev.C_USE if ev.to_c else Ev.USE
             problems = self._step(store, vid, event, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
-            if State.BORROWED in vstate.states:
+            if vstate.owners:  # borrowed from, or depending on, a released value
                 for owner in _ordered(vstate.owners):
                     ostate = store.vals.get(owner)
                     if ostate is not None and State.RELEASED in ostate.states:
@@ -559,6 +570,11 @@ class Interpreter:
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
+            if vstate.refs:  # gives back a reference taken here; the object still lives
+                store.vals[vid] = replace(vstate, refs=vstate.refs - 1)
+                continue
+            if vstate.owners and vstate.states & _OWNING:
+                self._after_parent(store, vid, vstate, ev)
             if ev.contents and State.PYOWNED in vstate.states:
                 # Emptying a struct of Python's memory that was not filled here (a helper that
                 # disposes what its caller's call filled): nothing this scope owns.
@@ -582,6 +598,21 @@ class Interpreter:
         released = store.env.get(ev.key, frozenset())
         self._let_go(store, lambda holder, call, span: holder in released)
 
+    def _after_parent(self, store: Store, vid: Vid, vstate: VState, ev: E.Release) -> None:
+        """A child released after the value it depends on (a proxy after its display's
+        disconnect): the release reaches into freed memory."""
+        for parent in _ordered(vstate.owners):
+            pstate = store.vals.get(parent)
+            if pstate is not None and State.RELEASED in pstate.states:
+                when, notes = self._released_note(pstate)
+                self._report(
+                    "OWN106", ev.span,
+                    f"{_describe(ev.key, self._site(vid))} is released by `{ev.call}` after {self._owner_name(store, vstate)}, "
+                    f"which it depends on, was released{when}: release it first",
+                    notes + self._acquired_note(vid),
+                )
+                return
+
     def _let_go(self, store: Store, which) -> None:
         """C no longer holds the values kept by the holders `which(holder, call, span)` selects."""
         for other in list(store.vals.held):
@@ -601,15 +632,53 @@ class Interpreter:
         ))
         for vid in _ordered(store.env.get(ev.key, frozenset()) if ev.key else ()):
             vstate = store.vals.get(vid)
-            if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT}:
-                continue
+            if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT, State.KEPT_MEMORY}:
+                if vstate is None or State.PYOWNED not in vstate.states or vid[0] in self.memory_escaped:
+                    continue
             self._step(store, vid, Ev.KEEP, ev.span)
             added = frozenset((h, ev.call, ev.span) for h in holders)
             store.vals[vid] = replace(store.vals[vid], holders=store.vals[vid].holders | added)
 
+    def _ref(self, store: Store, ev: E.Ref) -> None:
+        """One more reference: on a value this scope owns, one more release is due; on one
+        it does not own (a parameter, an attribute, a borrowed result), this scope now owns
+        one reference, acquired here. Anything else (a loop's element, a global, a value
+        whose count differs by path) cannot be counted: it escapes."""
+        for vid in _ordered(self._lazy(store, ev.key)):
+            vstate = store.vals.get(vid)
+            if vstate is None:
+                continue
+            if ev.floating and vstate.states & {State.OWNED, State.MANAGED}:
+                # A new object may be floating (sunk: no new reference) or not: uncountable.
+                store.vals[vid] = VState(frozenset({State.ESCAPED}), vstate.released)
+            elif vstate.states <= {State.OWNED, State.MANAGED} and vstate.refs < _MAX_REFS:
+                store.vals[vid] = replace(vstate, refs=vstate.refs + 1)
+            elif not vstate.refs and (vstate.states == {State.BORROWED} or (
+                    vstate.states == {State.UNKNOWN} and (_entry_param(vid) in self.params or _entry_attr(vid)))):
+                self._own_reference(store, vid, ev)
+            elif not vstate.states & {State.RELEASED, State.TRANSFERRED}:
+                store.vals[vid] = VState(frozenset({State.ESCAPED}), vstate.released)
+
+    def _own_reference(self, store: Store, vid: Vid, ev: E.Ref) -> None:
+        """The object `vid` is, now with a reference this scope owns: a new value acquired
+        by the reference call, held by every key that held `vid`."""
+        mine = (ev.span, 0)
+        family = ev.family or (self._site(vid).family if self._site(vid) else "")
+        self.deaths.sites.setdefault(ev.span, Site(ev.span, ev.call, family, State.OWNED))
+        if mine in store.vals and store.referenced(mine):
+            self._rename(store, mine)
+        store.vals[mine] = VState(frozenset({State.OWNED}))
+        for key in sorted(store.holders_of.get(vid, ())):
+            store.bind(key, (store.env[key] - {vid}) | {mine})
+        if not store.referenced(vid):
+            store.vals.pop(vid, None)
+
     def _transfer(self, store: Store, ev: E.Transfer) -> None:
         for vid in _ordered(self._lazy(store, ev.key)):
             vstate = store.vals.get(vid)
+            if vstate is not None and vstate.refs:  # hands over a reference taken here
+                store.vals[vid] = replace(vstate, refs=vstate.refs - 1)
+                continue
             problems = self._step(store, vid, Ev.TRANSFER, ev.span, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
 
@@ -735,6 +804,8 @@ class Interpreter:
         if vstate is None:
             return
         self._step(store, vid, Ev.ASSUME_NONNULL if nonnull else Ev.ASSUME_NULL, NOWHERE)
+        if not nonnull:  # a holder that was not made keeps nothing
+            self._let_go(store, lambda holder, call, span: holder == vid)
         for old in vstate.realloc_of:
             ostate = store.vals.get(old)
             if ostate is not None and State.PENDING in ostate.states:

@@ -405,9 +405,12 @@ class Lowerer:
                 self.out.append(E.Release(key, span, callee.text, contract.family, contents=True))
             elif index in contract.takes:
                 self.out.append(E.Transfer(key, span, callee.text))
-            elif index == contract.refs or index in contract.takes_on_success:
-                # One more reference (the count is the library's), or ownership that moves
-                # only when the call succeeds: no longer followed (escape is silence).
+            elif index == contract.refs:
+                self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True, to_c=True))
+                self.out.append(E.Ref(key, span, callee.text, contract.family, contract.floating))
+            elif index in contract.takes_on_success:
+                # Ownership that moves only when the call succeeds: no longer followed
+                # (escape is silence).
                 self.out.append(E.Escape(key, span))
             elif index == contract.manages:
                 destructor = args.get(contract.destructor) if contract.destructor is not None else None
@@ -425,12 +428,14 @@ class Lowerer:
                 self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True,
                                       to_c=_dereferences(contract)))
         holder = keys.get(contract.holder) if contract.holder is not None else None
-        for index in contract.keeps:
+        for index in contract.keeps if not contract.held_by_result else ():
             # Also for untracked arguments (None): registering again lets the old ones go.
             self.out.append(E.Keep(keys.get(index), span, callee.text, holder))
         returns = contract.returns
         if contract.out or contract.fills is not None:
             return self._out_parameters(callee, contract, args, keys, span)
+        if contract.refs is not None and returns is Returns.NOTHING:
+            return keys.get(contract.refs)  # `g_object_ref` returns the object it was given
         if returns is Returns.ALIAS:
             source = keys.get(contract.alias_of)
             if contract.weak and source is not None:
@@ -450,10 +455,14 @@ class Lowerer:
         self.out.append(
             E.Acquire(
                 target, span, state, contract.family, callee.text,
-                owner=keys.get(contract.owner) if contract.owner is not None else None,
+                owner=keys.get(contract.owner if contract.owner is not None else contract.parent)
+                if contract.owner is not None or contract.parent is not None else None,
                 realloc_of=keys.get(contract.reallocates) if contract.reallocates is not None else None,
             )
         )
+        for index in contract.keeps if contract.held_by_result else ():
+            # Kept until the new object is released (or it turns out NULL).
+            self.out.append(E.Keep(keys.get(index), span, callee.text, target))
         return target
 
     def _errcheck(self, callee: Callee, contract: Contract, state: State, span: Span):
@@ -491,6 +500,7 @@ class Lowerer:
         may_fail = contract.may_fail is MayFail.STATUS
         borrowed = contract.owner is not None  # out values borrowed from an argument (`git_config_next`)
         owner = keys.get(contract.owner) if borrowed else None
+        parent = keys.get(contract.parent) if contract.parent is not None else None
         for position, target in targets:
             # Each value its own acquisition site: the call, or with several, each argument.
             site = span if len(contract.out) <= 1 else self.span_of(args[contract.out[position]].value)
@@ -508,7 +518,7 @@ class Lowerer:
                         into, site, State.MAYBE if may_fail else State.OWNED,
                         contract.family_of_out(position), callee.text,
                         status=status if may_fail else None, success=contract.success,
-                        filled=contract.fills is not None,
+                        filled=contract.fills is not None, owner=parent,
                     )
                 )
             if stored:

@@ -24,6 +24,8 @@ State diagram of one tracked value (MallocChecker-style; events in capitals)::
     CALLBACK / HANDLE --KEEP (passed where C keeps it)--> KEPT --UNKEEP (holder released,
     observer replaced)--> CALLBACK;  ESCAPE (stored on self, a global, a container) ->
     ESCAPED;  DIES in KEPT: C now points to a collected object (OWN301 / OWN302).
+    PYOWNED --KEEP--> KEPT_MEMORY --UNKEEP--> PYOWNED, the same for Python memory C keeps
+    (`FPDF_LoadMemDocument`'s buffer): DIES in KEPT_MEMORY is OWN303 / OWN304.
 
 A value holds a *set* of these states (one per path that reaches a point); each event
 maps every member through `TABLE`. `transition` is pure: the flow engine owns the
@@ -53,6 +55,7 @@ class State(enum.Enum):
     CALLBACK = "callback"  # a Python callable wrapped for C (CFUNCTYPE instance, ffi.callback)
     HANDLE = "handle"  # ffi.new_handle(obj)
     KEPT = "kept-by-c"  # a callback or handle C holds a pointer to: it must stay alive
+    KEPT_MEMORY = "memory-kept-by-c"  # Python memory (ffi.new, a buffer view) C holds a pointer to
 
 
 class Ev(enum.Enum):
@@ -78,7 +81,7 @@ LEAK = "leak"
 DANGLING = "dangling"  # a kept callback or handle died: OWN301 / OWN302
 
 S = State
-_NOT_OWNED = (S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.CALLBACK, S.HANDLE, S.KEPT)
+_NOT_OWNED = (S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.CALLBACK, S.HANDLE, S.KEPT, S.KEPT_MEMORY)
 _LIVE = (S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN, S.PENDING)
 
 # (state, event) -> (next state or None when the path is impossible, problem code or None).
@@ -141,6 +144,10 @@ _row((S.CALLBACK, S.HANDLE, S.KEPT), Ev.KEEP, S.KEPT)
 _row([S.KEPT], Ev.UNKEEP, S.CALLBACK)  # the site remembers whether it was a handle
 _row((S.CALLBACK, S.HANDLE, S.KEPT), Ev.ESCAPE, S.ESCAPED)  # now referenced from elsewhere
 _row([S.KEPT], Ev.DIES, None, DANGLING)
+_row((S.PYOWNED, S.KEPT_MEMORY), Ev.KEEP, S.KEPT_MEMORY)
+_row([S.KEPT_MEMORY], Ev.UNKEEP, S.PYOWNED)
+_row([S.KEPT_MEMORY], Ev.ESCAPE, S.ESCAPED)
+_row([S.KEPT_MEMORY], Ev.DIES, None, DANGLING)
 
 
 def transition(state: State, event: Ev) -> tuple[Optional[State], Optional[str]]:

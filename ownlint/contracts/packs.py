@@ -39,13 +39,13 @@ _LOADER_KEYS = {
     "callback_prototypes",
     "library_objects",
 }
-_INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "holder", "refs", "fills",
-               "empties")
+_INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "refs", "fills", "empties",
+               "parent")
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores", "takes_on_success")
 _PATTERN_CHARS = frozenset("*?[")
 _FUNCTION_KEYS = {
-    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "doc",
-    "out", *_INDEX_KEYS, *_INDEX_LIST_KEYS,
+    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "floating", "doc",
+    "out", "holder", *_INDEX_KEYS, *_INDEX_LIST_KEYS,
 }
 
 
@@ -171,7 +171,7 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         value = table["out"]
         items = value if isinstance(value, list) else [value]
         fields["out"] = tuple(_index(doc, item, *where, "out") for item in items)
-    for key in ("idempotent", "weak"):
+    for key in ("idempotent", "weak", "floating"):
         if key in table:
             fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
@@ -179,6 +179,13 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
     for key in _INDEX_KEYS:
         if key in table:
             fields[key] = _index(doc, table[key], *where, key)
+    if table.get("holder") == "result":  # kept until the returned object is released
+        fields["held_by_result"] = True
+    elif "holder" in table:
+        if isinstance(table["holder"], str):
+            raise doc.error(f'unknown value {table["holder"]!r}; a holder is an argument position or "result"',
+                            *where, "holder")
+        fields["holder"] = _index(doc, table["holder"], *where, "holder")
     for key in _INDEX_LIST_KEYS:
         if key in table:
             items = _expect(doc, table[key], list, *where, key)
@@ -211,7 +218,16 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
     if contract.refs is not None and returns not in (Returns.NOTHING, Returns.ALIAS):
         raise doc.error('`refs` gives one more reference to an argument: the result, if any, is that argument '
                         '(`returns = "alias"`, or no `returns`)', *where, "refs")
-    if contract.holder is not None and not contract.keeps:
+    if contract.floating and contract.refs is None:
+        raise doc.error("`floating = true` describes a reference that may sink a floating one: it needs `refs`",
+                        *where, "floating")
+    if contract.parent is not None and returns is not Returns.OWNED and not (contract.out and contract.owner is None):
+        raise doc.error('`parent` names what an owned result (`returns = "owned"`) or owned out-parameters '
+                        'depend on', *where, "parent")
+    if contract.held_by_result and contract.returns is not Returns.OWNED:
+        raise doc.error('`holder = "result"` needs an owned result (`returns = "owned"`), whose release lets '
+                        'the kept arguments go', *where, "holder")
+    if (contract.holder is not None or contract.held_by_result) and not contract.keeps:
         raise doc.error("`holder` needs `keeps`, the arguments it keeps", *where, "holder")
     if contract.destructor is not None and contract.manages is None:
         raise doc.error("`destructor` needs `manages`, the argument that becomes managed", *where)
