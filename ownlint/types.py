@@ -153,6 +153,8 @@ class Returns(enum.Enum):
     CALLBACK = "callback"  # a Python callable C can call (ffi.callback); must stay alive while C keeps it
     HANDLE = "handle"  # a void* standing for a Python object (ffi.new_handle); the same
     FINALIZER = "finalizer"  # weakref.finalize: calling it releases the managed argument once; .detach() undoes it
+    ELEMENT = "element"  # an element owned by the container `owner` (`sk_X509_value`): freed with it by
+    #                      a release with `elements = true`; taking it over is legal if the container is freed alone
 
 
 class MayFail(enum.Enum):
@@ -186,6 +188,7 @@ class Contract:
     # The owned result (or out values) depends on this argument (a proxy on its display):
     # using or releasing it after the parent's release is OWN106.
     parent: Optional[int] = None
+    elements: bool = False  # releases the elements of the container it releases too (`sk_X509_pop_free`)
     held_by_result: bool = False  # `holder = "result"`: the returned object keeps them (`FPDF_LoadMemDocument`)
     calls: tuple[int, ...] = ()
     stores: tuple[int, ...] = ()  # the result holds raw pointers to these arguments' values

@@ -66,6 +66,7 @@ class Release:
     family: str
     python: bool = False  # ffi.release: the legal early release of Python-owned memory
     contents: bool = False  # releases what a struct holds (`git_strarray_dispose`), not the struct
+    elements: bool = False  # releases a container's elements too (`sk_X509_pop_free`)
     inside: tuple = ()  # (path or "" for this file, where, call) of the release inside a destroyer
 
 

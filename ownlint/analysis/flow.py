@@ -22,7 +22,8 @@ Vid = tuple  # (site span or ("param", key), generation 0 | 1)
 
 _OWNING = frozenset({State.OWNED, State.MAYBE, State.PENDING})
 # Values whose fields are C memory: storing a pointer there keeps nothing alive.
-_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED, State.KEPT_MEMORY})
+_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED, State.KEPT_MEMORY,
+                       State.ELEMENT})
 _HANDLED = frozenset({State.RELEASED, State.ESCAPED, State.TRANSFERRED, State.MANAGED})
 _STATE_OF_RETURN = {
     State.BORROWED: "is borrowed from {owner}",
@@ -573,7 +574,7 @@ class Interpreter:
             if vstate.refs:  # gives back a reference taken here; the object still lives
                 store.vals[vid] = replace(vstate, refs=vstate.refs - 1)
                 continue
-            if vstate.owners and vstate.states & _OWNING:
+            if vstate.owners and vstate.states & (_OWNING | {State.ELEMENT}):
                 self._after_parent(store, vid, vstate, ev)
             if ev.contents and State.PYOWNED in vstate.states:
                 # Emptying a struct of Python's memory that was not filled here (a helper that
@@ -595,8 +596,35 @@ class Interpreter:
                 )
             problems = self._step(store, vid, Ev.RELEASE_PY if ev.python else Ev.RELEASE, ev.span, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+            self._elements_of(store, vid, ev)
         released = store.env.get(ev.key, frozenset())
         self._let_go(store, lambda holder, call, span: holder in released)
+
+    def _elements_of(self, store: Store, container: Vid, ev: E.Release) -> None:
+        """A container's release and the elements taken from it (`sk_X509_value`): one that
+        frees them (`sk_X509_pop_free`) frees again those released or handed to `ffi.gc`
+        here, and leaves the others dangling (OWN106 if used or released afterwards); one
+        that frees only the container leaves them to whoever took them over."""
+        for vid in _ordered([v for v in store.vals.linked if container in store.vals[v].owners]):
+            vstate = store.vals[vid]
+            site = self._site(vid)
+            if site is None or site.state is not State.ELEMENT:
+                continue
+            if not ev.elements:
+                store.vals[vid] = replace(vstate, owners=vstate.owners - {container})
+                continue
+            label = self.deaths.labels.get(vid[0])
+            name = f"`{label}`" if label else f"the element from `{site.call}`"
+            if State.MANAGED in vstate.states:
+                manager = self.managed_at.get(vid, (None, "ffi.gc"))
+                self._report("OWN105", ev.span,
+                             f"{name}, taken from the container by `{site.call}`, is managed by `{manager[1]}`; "
+                             f"`{ev.call}` frees it as well", self._acquired_note(vid))
+            elif State.RELEASED in vstate.states:
+                when, notes = self._released_note(vstate)
+                self._report("OWN102", ev.span,
+                             f"`{ev.call}` frees {name}, taken from the container by `{site.call}`, again; "
+                             f"it was already released{when}", notes + self._acquired_note(vid))
 
     def _after_parent(self, store: Store, vid: Vid, vstate: VState, ev: E.Release) -> None:
         """A child released after the value it depends on (a proxy after its display's
@@ -605,10 +633,13 @@ class Interpreter:
             pstate = store.vals.get(parent)
             if pstate is not None and State.RELEASED in pstate.states:
                 when, notes = self._released_note(pstate)
+                site = self._site(vid)
+                relation = "the container that owns it" if site and site.state is State.ELEMENT \
+                    else f"{self._owner_name(store, vstate)}, which it depends on,"
                 self._report(
                     "OWN106", ev.span,
-                    f"{_describe(ev.key, self._site(vid))} is released by `{ev.call}` after {self._owner_name(store, vstate)}, "
-                    f"which it depends on, was released{when}: release it first",
+                    f"{_describe(ev.key, site)} is released by `{ev.call}` after {relation} was released{when}"
+                    + ("" if site and site.state is State.ELEMENT else ": release it first"),
                     notes + self._acquired_note(vid),
                 )
                 return
@@ -653,7 +684,7 @@ class Interpreter:
                 store.vals[vid] = VState(frozenset({State.ESCAPED}), vstate.released)
             elif vstate.states <= {State.OWNED, State.MANAGED} and vstate.refs < _MAX_REFS:
                 store.vals[vid] = replace(vstate, refs=vstate.refs + 1)
-            elif not vstate.refs and (vstate.states == {State.BORROWED} or (
+            elif not vstate.refs and (vstate.states in ({State.BORROWED}, {State.ELEMENT}) or (
                     vstate.states == {State.UNKNOWN} and (_entry_param(vid) in self.params or _entry_attr(vid)))):
                 self._own_reference(store, vid, ev)
             elif not vstate.states & {State.RELEASED, State.TRANSFERRED}:

@@ -24,6 +24,7 @@ from .typestate import State
 _ACQUIRED_STATE = {
     Returns.OWNED: State.OWNED,
     Returns.BORROWED: State.BORROWED,
+    Returns.ELEMENT: State.ELEMENT,
     Returns.STATIC: State.STATIC,
     Returns.SINGLETON: State.SINGLETON,
     Returns.PYTHON: State.PYOWNED,
@@ -400,7 +401,8 @@ class Lowerer:
             where = self.span_of(arg.value)
             if index == contract.releases:
                 python = contract.family == "python"
-                self.out.append(E.Release(key, span, callee.text, contract.family, python))
+                self.out.append(E.Release(key, span, callee.text, contract.family, python,
+                                          elements=contract.elements))
             elif index == contract.empties:
                 self.out.append(E.Release(key, span, callee.text, contract.family, contents=True))
             elif index in contract.takes:

@@ -56,6 +56,7 @@ class State(enum.Enum):
     HANDLE = "handle"  # ffi.new_handle(obj)
     KEPT = "kept-by-c"  # a callback or handle C holds a pointer to: it must stay alive
     KEPT_MEMORY = "memory-kept-by-c"  # Python memory (ffi.new, a buffer view) C holds a pointer to
+    ELEMENT = "element"  # owned by a container (`sk_X509_value`): whoever frees the container decides
 
 
 class Ev(enum.Enum):
@@ -103,6 +104,7 @@ _row([S.RELEASED], Ev.METHOD_USE, S.RELEASED, "OWN402")
 _row([S.TRANSFERRED], Ev.METHOD_USE, S.TRANSFERRED, "OWN107")
 
 _row(_LIVE, Ev.RELEASE, S.RELEASED)
+_row([S.ELEMENT], Ev.RELEASE, S.RELEASED)  # taken over from its container (checked at the container's release)
 _row([S.RELEASED], Ev.RELEASE, S.RELEASED, "OWN102")
 _row([S.TRANSFERRED], Ev.RELEASE, S.TRANSFERRED, "OWN107")
 _row(_NOT_OWNED, Ev.RELEASE, None, "OWN103")
@@ -110,7 +112,7 @@ _row([S.MANAGED], Ev.RELEASE, S.RELEASED, "OWN105")
 
 _row([S.PYOWNED, S.MANAGED], Ev.RELEASE_PY, S.RELEASED)
 
-_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN), Ev.TRANSFER, S.TRANSFERRED)
+_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN, S.ELEMENT), Ev.TRANSFER, S.TRANSFERRED)
 _row([S.RELEASED], Ev.TRANSFER, S.RELEASED, "OWN101")
 _row([S.TRANSFERRED], Ev.TRANSFER, S.TRANSFERRED, "OWN107")
 _row(_NOT_OWNED, Ev.TRANSFER, None, "OWN103")
@@ -118,7 +120,7 @@ _row([S.MANAGED], Ev.TRANSFER, S.MANAGED, "OWN105")
 
 _row((S.OWNED, S.MAYBE, S.PENDING), Ev.ESCAPE, S.ESCAPED)
 
-_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN), Ev.MANAGE, S.MANAGED)
+_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN, S.ELEMENT), Ev.MANAGE, S.MANAGED)
 _row([S.RELEASED], Ev.MANAGE, S.RELEASED, "OWN101")
 _row([S.TRANSFERRED], Ev.MANAGE, S.TRANSFERRED, "OWN107")
 _row(_NOT_OWNED, Ev.MANAGE, None, "OWN103")
@@ -131,7 +133,7 @@ _row([S.RELEASED], Ev.REALLOC, S.RELEASED, "OWN101")
 _row(_NOT_OWNED, Ev.REALLOC, None, "OWN103")
 
 _row(
-    (S.OWNED, S.MAYBE, S.UNKNOWN, S.ESCAPED, S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.MANAGED),
+    (S.OWNED, S.MAYBE, S.UNKNOWN, S.ESCAPED, S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.MANAGED, S.ELEMENT),
     Ev.ASSUME_NULL,
     S.NULL,
 )

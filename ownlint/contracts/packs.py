@@ -44,7 +44,7 @@ _INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallo
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores", "takes_on_success")
 _PATTERN_CHARS = frozenset("*?[")
 _FUNCTION_KEYS = {
-    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "floating", "doc",
+    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "floating", "elements", "doc",
     "out", "holder", *_INDEX_KEYS, *_INDEX_LIST_KEYS,
 }
 
@@ -171,7 +171,7 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         value = table["out"]
         items = value if isinstance(value, list) else [value]
         fields["out"] = tuple(_index(doc, item, *where, "out") for item in items)
-    for key in ("idempotent", "weak", "floating"):
+    for key in ("idempotent", "weak", "floating", "elements"):
         if key in table:
             fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
@@ -192,7 +192,12 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
             fields[key] = tuple(_index(doc, item, *where, key) for item in items)
     contract = Contract(name=name, pack=pack, **fields)
     returns = contract.returns
-    if contract.owner is not None and returns is not Returns.BORROWED and not contract.out:
+    if contract.elements and contract.releases is None:
+        raise doc.error("`elements = true` says a container's release frees its elements too: it needs `releases`",
+                        *where, "elements")
+    if returns is Returns.ELEMENT and contract.owner is None:
+        raise doc.error('`returns = "element"` needs `owner`, the container that owns the element', *where)
+    if contract.owner is not None and returns not in (Returns.BORROWED, Returns.ELEMENT) and not contract.out:
         raise doc.error('`owner` names the argument that owns a borrowed result (`returns = "borrowed"`) or '
                         'borrowed out-parameters (`out`)', *where, "owner")
     for key in ("fills", "empties"):
@@ -215,9 +220,10 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
     if len(contract.out_family) > 1 and len(contract.out_family) != len(contract.out):
         raise doc.error(f"lists {len(contract.out_family)} families for {len(contract.out)} out-parameters; "
                         "give one family, or one per position in `out`", *where, "out_family")
-    if contract.refs is not None and returns not in (Returns.NOTHING, Returns.ALIAS):
+    if contract.refs is not None and returns not in (Returns.NOTHING, Returns.ALIAS, Returns.STATUS):
         raise doc.error('`refs` gives one more reference to an argument: the result, if any, is that argument '
-                        '(`returns = "alias"`, or no `returns`)', *where, "refs")
+                        '(`returns = "alias"`, or no `returns`), or a status (`returns = "status"`, as '
+                        '`EVP_PKEY_up_ref`)', *where, "refs")
     if contract.floating and contract.refs is None:
         raise doc.error("`floating = true` describes a reference that may sink a floating one: it needs `refs`",
                         *where, "floating")
