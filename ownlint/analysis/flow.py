@@ -273,7 +273,7 @@ class Interpreter:
         # What the function does to its parameters and returns (its callers' view).
         self.param_release: dict = {}  # name -> (where, call, family) of its first release
         self.param_always_released: dict = {}  # name -> released at every return so far
-        self.param_used: dict = {}  # name -> where it is first used (passed to a call, read through)
+        self.param_used: dict = {}  # name -> where it is first read through (`p.count`, `p[i]`)
         self.param_escaped: set = set()
         self.returned: list = []  # (site, states) of each value a return statement hands back
         self.deaths = Deaths(path, scope)  # sites, labels, and what died: reported at the end
@@ -294,8 +294,9 @@ class Interpreter:
         self.release_inside: dict = {}  # call site -> (where, call) of the release inside the callee
         self.null_reported: set = set()  # acquisition sites already reported as OWN503
         self.out_borrowed: dict = {}  # site of a borrowed out-parameter -> the key of its owner
-        # Python memory that escaped on some path (stored, handed to unknown code): something
-        # else may keep it alive, so C keeping it is not followed (escape is silence).
+        # Values not owned here that escaped on some path (stored, handed to unknown code),
+        # which their state does not show: Python memory something else may keep alive (C
+        # keeping it is not followed), objects a reference taken here may be stored with.
         self.memory_escaped: set = set()
 
     # --- helpers ----------------------------------------------------------------------
@@ -372,7 +373,7 @@ class Interpreter:
         if vstate is None:
             return {}
         states, problems = apply(vstate.states, event)
-        if event is Ev.ESCAPE and State.PYOWNED in vstate.states:
+        if event is Ev.ESCAPE and vstate.states & {State.PYOWNED, State.UNKNOWN, State.BORROWED, State.ELEMENT}:
             self.memory_escaped.add(vid[0])
         if not states:
             self.infeasible = True
@@ -540,8 +541,10 @@ class Interpreter:
                 continue
             if ev.passed:
                 self._report_dangling(store, vid, ev.span)
-            if self.reporting and _entry_param(vid) in self.params and (ev.to_c or not ev.passed):
-                # Passed to C or read through (`arr.count`): a reader, for other modules.
+            if self.reporting and _entry_param(vid) in self.params and not ev.passed:
+                # Read through (`arr.count`, `arr.strings[i]`): a reader of the struct, for other
+                # modules. (Helpers that only pass a pointer to C are many, and exporting them
+                # costs more rounds than what they reveal.)
                 self.param_used.setdefault(_entry_param(vid), ev.span)
             event = Ev.METHOD_USE if ev.method else Ev.C_USE if ev.to_c else Ev.USE
             problems = self._step(store, vid, event, ev.span)
@@ -698,7 +701,10 @@ class Interpreter:
         self.deaths.sites.setdefault(ev.span, Site(ev.span, ev.call, family, State.OWNED))
         if mine in store.vals and store.referenced(mine):
             self._rename(store, mine)
-        store.vals[mine] = VState(frozenset({State.OWNED}))
+        # Already stored on an object or handed on (`self._pixbuf = pixbuf` before the ref):
+        # the reference goes with it.
+        stored = vid[0] in self.memory_escaped or any("." in k or "[" in k for k in store.holders_of.get(vid, ()))
+        store.vals[mine] = VState(frozenset({State.ESCAPED if stored else State.OWNED}))
         for key in sorted(store.holders_of.get(vid, ())):
             store.bind(key, (store.env[key] - {vid}) | {mine})
         if not store.referenced(vid):

@@ -372,6 +372,16 @@ class Contracts:
         return self.lookup(ReceiverKind.FFI_LIBRARY, name, accept) or self.lookup(ReceiverKind.ANY, name)
 
     @functools.cached_property
+    def _fill_words(self) -> Optional["re.Pattern[bytes]"]:
+        names = sorted({name for table in self.tables for name, contract in table.functions.items()
+                        if contract.fills is not None})
+        return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b") if names else None
+
+    def fills_named(self, raw: bytes) -> bool:
+        """Whether source bytes name a function that fills a caller's struct (`fills`)."""
+        return self._fill_words is not None and self._fill_words.search(raw) is not None
+
+    @functools.cached_property
     def module_functions(self) -> dict[str, Contract]:
         """Qualified name -> contract for packs of kind "module" (computed once)."""
         out: dict[str, Contract] = {}

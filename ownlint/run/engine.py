@@ -23,7 +23,7 @@ from .. import catalog
 from ..contracts.packs import Contracts
 from ..report import fingerprints, suppressions
 from ..types import (FFIATTR, GLOBAL_KEYS, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse,
-                     RunResult, StringRestype)
+                     RunResult, StringRestype, Summary)
 from . import parallel, prefilter, slicing
 from .cache import Cache, Outcome, canonical
 from .config import Settings
@@ -242,7 +242,8 @@ class _Plan:
                 if entry[0] != path and of != own \
                         and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
                         and (qual.startswith((LIBATTR, FFIATTR))  # an attribute: `self._binding.lib`
-                             or _calls_library(name, entry[1], raw)):
+                             or _calls_library(name, entry[1], raw)) \
+                        and (not _reader(entry[1]) or contracts.fills_named(raw)):
                     external[qual] = entry
         return external
 
@@ -397,6 +398,14 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
         outcomes[index] = outcome
         if cache is not None and outcome.error is None:
             cache.put(keys[index], outcome)
+
+
+def _reader(value) -> bool:
+    """A function that only reads a parameter through (`arr.count`): it matters to a file
+    only where a C call fills a struct of the caller's (`git_remote_list`), whose contents
+    would otherwise escape into it unreleased; elsewhere taking it in would re-analyse
+    every module that calls such a helper, for little."""
+    return isinstance(value, Summary) and not value.returns and not value.param_releases
 
 
 def _calls_library(name: str, value, raw: bytes) -> bool:

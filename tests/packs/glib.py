@@ -155,3 +155,17 @@ def bytes_take(n):
 def bytes_data(gbytes, size):
     data = glib.g_bytes_get_data(gbytes, size)
     return ffi.buffer(data, size[0])[:]
+
+
+class Pixbuf:
+    def __init__(self, pixbuf):
+        self._pixbuf = pixbuf  # stored first, then referenced: the reference is the object's
+        gobject.g_object_ref(pixbuf)
+
+    def __del__(self):
+        gobject.g_object_unref(self._pixbuf)
+
+
+def referenced_after_handing_on(obj, registry):
+    registry.append(obj)
+    gobject.g_object_ref(obj)
