@@ -303,7 +303,7 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
             pieces.add(name)  # a bound C function, or a loader: called by its name
             wrappers.add(name)
         elif isinstance(value[1], LibraryObject):  # only a call of a function on it matters
-            pieces.add(name + _AN_ATTRIBUTE)
+            pieces.add(name + rb"(?:" + _AN_ATTRIBUTE + rb"|" + _AN_ALIAS + rb")")  # `glfw.f`, `glfw as _glfw`
             # Also in a file with no FFI word (`from .api import libc`): its name first,
             # which is cheap to look for; the call is checked after.
             wrappers.add(name)
@@ -405,11 +405,15 @@ def _calls_library(name: str, value, raw: bytes) -> bool:
     packs may describe it."""
     if not isinstance(value, LibraryObject) or value.function or value.loader or value.binds:
         return True
-    return re.search(rb"\b" + re.escape(name.encode()) + _A_CALL, raw) is not None
+    # Imported under another name (`from .library import glfw as _glfw`), the calls use it.
+    exported = re.escape(name.encode())
+    names = [exported] + [re.escape(a) for a in re.findall(rb"\b" + exported + rb"\s+as\s+(\w+)", raw)]
+    return any(re.search(rb"\b" + n + _A_CALL, raw) is not None for n in names)
 
 
 _AN_ATTRIBUTE = rb"\s*\.\s*\w+"
 _A_CALL = _AN_ATTRIBUTE + rb"\s*\("
+_AN_ALIAS = rb"\s+as\s+\w+"
 
 
 def _digest(external: Optional[dict]) -> str:
