@@ -5,6 +5,8 @@ need (exports)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -71,10 +73,17 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     methods = [s for s in scopes if s.kind == "function" and (s.cls or id(s) in top)]
     summaries: dict = {}
     results: dict = {}
+    reads: dict = {}  # id(scope) -> the summary keys its last analysis read (None: all of them)
     # Results by scope: a property's getter and setter share a name (and a summary key,
-    # the later one's), never their findings.
+    # the later one's), never their findings. A scope none of whose reads changed since its
+    # last analysis would give the same result again, so only the others are re-analysed.
     for _ in range(ROUNDS):
-        results = {id(s): run(s, summaries) for s in methods}
+        changed = None if not results else _changed(previous, summaries)
+        for s in methods:
+            if changed is None or reads[id(s)] is None or not reads[id(s)].isdisjoint(changed):
+                seen = _Reads(summaries)
+                results[id(s)] = run(s, seen)
+                reads[id(s)] = seen.keys_read
         previous, summaries = summaries, {(s.cls, s.node.name.value): results[id(s)][1] for s in methods}
         if summaries == previous:
             break
@@ -342,6 +351,46 @@ def _with_symbols(findings: list[Finding], scopes: list, span_of) -> list[Findin
         symbol = max(inside)[2] if inside else ""  # the latest start is the innermost
         out.append(dataclasses.replace(finding, symbol=symbol))
     return out
+
+
+class _Reads(Mapping):
+    """The summaries as one scope's analysis sees them, noting which keys it reads (a
+    lookup that misses included); iterating them reads every key (`keys_read` None)."""
+
+    def __init__(self, summaries: dict) -> None:
+        self._summaries = summaries
+        self.keys_read: Optional[set] = set()
+
+    def __getitem__(self, key):
+        if self.keys_read is not None:
+            self.keys_read.add(key)
+        return self._summaries[key]
+
+    def __contains__(self, key) -> bool:
+        if self.keys_read is not None:
+            self.keys_read.add(key)
+        return key in self._summaries
+
+    def get(self, key, default=None):
+        if self.keys_read is not None:
+            self.keys_read.add(key)
+        return self._summaries.get(key, default)
+
+    def __iter__(self):
+        self.keys_read = None
+        return iter(self._summaries)
+
+    def __len__(self) -> int:
+        self.keys_read = None
+        return len(self._summaries)
+
+    def __bool__(self) -> bool:  # `summaries or {}` must keep the recorder
+        return True
+
+
+def _changed(previous: dict, current: dict) -> set:
+    """The keys whose summary differs between two rounds (added or dropped included)."""
+    return {key for key in previous.keys() | current.keys() if previous.get(key) != current.get(key)}
 
 
 def _body_of(scope: facts_mod.Scope, module: cst.Module, end_of):

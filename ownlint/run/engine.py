@@ -174,6 +174,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     _run(work, outcomes, contracts, jobs, cache, meter, limits)
     table: dict = {}
     seen: dict[int, str] = {}  # file -> digest of the summaries it was last analysed with
+    words: dict[int, frozenset] = {}  # file -> its word tokens, for the rounds' scans
     for _ in range(ROUNDS - 1):
         new = _exports(outcomes, items, modules)
         if new == table:
@@ -193,12 +194,14 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             raw = raws.get(index) or _read(item, outcomes, index, settings.max_file_size)
             if raw is None:
                 continue
-            found = (plan.quick if index in ffi else plan.quick_wrappers).search(raw) is not None
+            if index not in words:
+                words[index] = frozenset(_WORD.findall(raw))
+            found = (plan.quick if index in ffi else plan.quick_wrappers).search(raw, words[index])
             if remember:
                 scans.remember(item.absolute, plan.names, found)
             if not found:
                 continue
-            external = plan.imported(raw, item.path, *modules[index], contracts)
+            external = plan.imported(raw, words[index], item.path, *modules[index], contracts)
             if remember:
                 scans.remember(item.absolute, plan.takes_for(*modules[index]), bool(external))
             digest = _digest(external)
@@ -220,27 +223,32 @@ class _Plan:
     """What one round across modules looks for, from the export table and what changed in it."""
 
     by_module: dict  # last part of a module name (or a global key's function) -> {(root, qual): (name, entry)}
-    mentioned: "re.Pattern[bytes]"  # any of those module names
-    quick: "re.Pattern[bytes]"  # what a file the prefilter let through must name to gain an input
-    quick_wrappers: "Optional[re.Pattern[bytes]]"  # the same for a file with no FFI word
+    quick: "_Needle"  # what a file the prefilter let through must name to gain an input
+    quick_wrappers: "Optional[_Needle]"  # the same for a file with no FFI word
     names: str  # scan-index questions (cache.Scans) for files with no FFI word
     takes: str
     where: dict  # dotted module name -> the folders it can be imported from (_importable)
     home: str  # the configuration root
 
-    def imported(self, raw: bytes, path: str, root: str, module: str, contracts: Contracts) -> dict:
+    def _mentioned(self, raw: bytes, words: frozenset) -> set:
+        """The keys of `by_module` the file names."""
+        return {module for module in self.by_module if _names(module.encode(), raw, words)}
+
+    def imported(self, raw: bytes, words: frozenset, path: str, root: str, module: str,
+                 contracts: Contracts) -> dict:
         """The exports a file may use: it names the entry and its module (and, for a library
         object, calls a pack function on it), the module is the one Python would import
-        for this file (`source`), and the entry is not its own."""
+        for this file (`source`), and the entry is not its own. `words`: the file's word
+        tokens (module and function names are words, so naming one is being one of them)."""
         external = {}
         own = module[: -len(".__init__")] if module.endswith(".__init__") else module
-        for found in set(self.mentioned.findall(raw)):
-            for (origin, qual), (name, entry) in self.by_module[found.decode()].items():
+        for found in sorted(self._mentioned(raw, words)):
+            for (origin, qual), (name, entry) in self.by_module[found].items():
                 of = qual.rsplit(".", 1)[0]
                 if origin and origin != self.source(of, root):
                     continue
                 if entry[0] != path and of != own \
-                        and re.search(rb"\b" + re.escape(name.encode()) + rb"\b", raw) \
+                        and _names(name.encode(), raw, words) \
                         and (qual.startswith((LIBATTR, FFIATTR))  # an attribute: `self._binding.lib`
                              or _calls_library(name, entry[1], raw)) \
                         and (not _reader(entry[1]) or contracts.fills_named(raw)):
@@ -288,7 +296,6 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
             continue
         module, name = qual.rsplit(".", 1)
         by_module.setdefault(module.rsplit(".", 1)[-1], {})[key] = (name, entry)
-    mentioned = re.compile(rb"\b(?:" + b"|".join(re.escape(m.encode()) for m in sorted(by_module)) + rb")\b")
     # A cheap first look: a file can only gain inputs from entries that are new or
     # changed in this round, so only files naming one of those are examined.
     pieces, wrappers = set(), set()
@@ -304,7 +311,7 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
             pieces.add(name)  # a bound C function, or a loader: called by its name
             wrappers.add(name)
         elif isinstance(value[1], LibraryObject):  # only a call of a function on it matters
-            pieces.add(name + _AN_ATTRIBUTE)
+            pieces.add(name + _USED_OR_RENAMED)  # `glfw.f`, or `glfw as _glfw` (then `_glfw.f`)
             # Also in a file with no FFI word (`from .api import libc`): its name first,
             # which is cheap to look for; the call is checked after.
             wrappers.add(name)
@@ -316,8 +323,8 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
     # Files the prefilter let through may use any entry; the others (no FFI word at
     # all) can only call wrapper functions or pack functions on an imported library
     # object, so only those are looked for in them.
-    quick = re.compile(rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b")
-    quick_wrappers = re.compile(rb"\b(?:" + b"|".join(sorted(wrappers)) + rb")\b") if wrappers else None
+    quick = _Needle(pieces)
+    quick_wrappers = _Needle(wrappers) if wrappers else None
     # For a file with no FFI word, two answers are remembered (mostly "no": the file is
     # then not read again): whether it mentions one of these names, per pattern (a new
     # name is a new question), and whether it takes anything from the table, per table
@@ -329,7 +336,35 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
         for (root, qual), (origin, value) in table.items()) + sorted(
         f"{module}\0{chr(0).join(sorted(folders))}" for module, folders in where.items())
     ).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return _Plan(by_module, mentioned, quick, quick_wrappers, names, takes, where, home)
+    return _Plan(by_module, quick, quick_wrappers, names, takes, where, home)
+
+
+def _names(name: bytes, raw: bytes, words: frozenset) -> bool:
+    """Whether the file names `name` as a whole word. An ASCII identifier is a word
+    token of the file exactly when it is found as one; other spellings are searched."""
+    if _WORD.fullmatch(name):
+        return name in words
+    return re.search(rb"\b" + re.escape(name) + rb"\b", raw) is not None
+
+
+class _Needle:
+    """Names to look for in a file, each a word, possibly followed by an attribute
+    (`libc` + `.free`). A file's word tokens are checked first: a set lookup, where the
+    regular expression's alternation costs time per byte and per name. The expression
+    runs only on a file that has one of the words, and gives the same answer."""
+
+    def __init__(self, pieces: set) -> None:
+        self.pattern = rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b"
+        heads = {piece[: -len(_USED_OR_RENAMED)] if piece.endswith(_USED_OR_RENAMED) else piece for piece in pieces}
+        # A name that is not an ASCII word (escaped, or spelled with other characters) is
+        # not a token: then only the expression can tell.
+        self.words = frozenset(heads) if all(_WORD.fullmatch(head) for head in heads) else None
+        self._regex = re.compile(self.pattern)
+
+    def search(self, raw: bytes, words: frozenset) -> bool:
+        if self.words is not None and self.words.isdisjoint(words):
+            return False
+        return self._regex.search(raw) is not None
 
 
 def _global_name(key: str) -> str:
@@ -414,11 +449,17 @@ def _calls_library(name: str, value, raw: bytes) -> bool:
     packs may describe it."""
     if not isinstance(value, LibraryObject) or value.function or value.loader or value.binds:
         return True
-    return re.search(rb"\b" + re.escape(name.encode()) + _A_CALL, raw) is not None
+    # Imported under another name (`from .library import glfw as _glfw`), the calls use it.
+    exported = re.escape(name.encode())
+    names = [exported] + [re.escape(a) for a in re.findall(rb"\b" + exported + rb"\s+as\s+(\w+)", raw)]
+    return any(re.search(rb"\b" + n + _A_CALL, raw) is not None for n in names)
 
 
 _AN_ATTRIBUTE = rb"\s*\.\s*\w+"
+_WORD = re.compile(rb"\w+")
 _A_CALL = _AN_ATTRIBUTE + rb"\s*\("
+_AN_ALIAS = rb"\s+as\s+\w+"
+_USED_OR_RENAMED = rb"(?:" + _AN_ATTRIBUTE + rb"|" + _AN_ALIAS + rb")"
 
 
 def _digest(external: Optional[dict]) -> str:
