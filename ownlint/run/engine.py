@@ -23,7 +23,7 @@ from .. import catalog
 from ..contracts.packs import Contracts
 from ..report import fingerprints, suppressions
 from ..types import (FFIATTR, GLOBAL_KEYS, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse,
-                     RunResult, StringRestype)
+                     RunResult, StringRestype, Summary)
 from . import parallel, prefilter, slicing
 from .cache import Cache, Outcome, canonical
 from .config import Settings
@@ -250,7 +250,8 @@ class _Plan:
                 if entry[0] != path and of != own \
                         and _names(name.encode(), raw, words) \
                         and (qual.startswith((LIBATTR, FFIATTR))  # an attribute: `self._binding.lib`
-                             or _calls_library(name, entry[1], raw)):
+                             or _calls_library(name, entry[1], raw)) \
+                        and (not _reader(entry[1]) or contracts.fills_named(raw)):
                     external[qual] = entry
         return external
 
@@ -310,7 +311,7 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
             pieces.add(name)  # a bound C function, or a loader: called by its name
             wrappers.add(name)
         elif isinstance(value[1], LibraryObject):  # only a call of a function on it matters
-            pieces.add(name + _AN_ATTRIBUTE)
+            pieces.add(name + _USED_OR_RENAMED)  # `glfw.f`, or `glfw as _glfw` (then `_glfw.f`)
             # Also in a file with no FFI word (`from .api import libc`): its name first,
             # which is cheap to look for; the call is checked after.
             wrappers.add(name)
@@ -354,7 +355,7 @@ class _Needle:
 
     def __init__(self, pieces: set) -> None:
         self.pattern = rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b"
-        heads = {piece[: -len(_AN_ATTRIBUTE)] if piece.endswith(_AN_ATTRIBUTE) else piece for piece in pieces}
+        heads = {piece[: -len(_USED_OR_RENAMED)] if piece.endswith(_USED_OR_RENAMED) else piece for piece in pieces}
         # A name that is not an ASCII word (escaped, or spelled with other characters) is
         # not a token: then only the expression can tell.
         self.words = frozenset(heads) if all(_WORD.fullmatch(head) for head in heads) else None
@@ -434,18 +435,31 @@ def _run(work: list, outcomes: list, contracts: Contracts, jobs: int, cache: Opt
             cache.put(keys[index], outcome)
 
 
+def _reader(value) -> bool:
+    """A function that only reads a parameter through (`arr.count`): it matters to a file
+    only where a C call fills a struct of the caller's (`git_remote_list`), whose contents
+    would otherwise escape into it unreleased; elsewhere taking it in would re-analyse
+    every module that calls such a helper, for little."""
+    return isinstance(value, Summary) and not value.returns and not value.param_releases
+
+
 def _calls_library(name: str, value, raw: bytes) -> bool:
     """An imported library object matters only to a file that calls something on it
     (`name.f(`): every such call is a C function `ownlint libraries` counts, and the
     packs may describe it."""
     if not isinstance(value, LibraryObject) or value.function or value.loader or value.binds:
         return True
-    return re.search(rb"\b" + re.escape(name.encode()) + _A_CALL, raw) is not None
+    # Imported under another name (`from .library import glfw as _glfw`), the calls use it.
+    exported = re.escape(name.encode())
+    names = [exported] + [re.escape(a) for a in re.findall(rb"\b" + exported + rb"\s+as\s+(\w+)", raw)]
+    return any(re.search(rb"\b" + n + _A_CALL, raw) is not None for n in names)
 
 
 _AN_ATTRIBUTE = rb"\s*\.\s*\w+"
 _WORD = re.compile(rb"\w+")
 _A_CALL = _AN_ATTRIBUTE + rb"\s*\("
+_AN_ALIAS = rb"\s+as\s+\w+"
+_USED_OR_RENAMED = rb"(?:" + _AN_ATTRIBUTE + rb"|" + _AN_ALIAS + rb")"
 
 
 def _digest(external: Optional[dict]) -> str:
@@ -505,7 +519,7 @@ def _collect(items, outcomes, raws, baseline, contracts: Contracts) -> RunResult
     new = [f for f in unique.values() if f.fingerprint not in baseline]
     ordered = tuple(sorted(new, key=Finding.sort_key))
     libraries = merged_libraries(u for outcome in outcomes if outcome is not None for u in outcome.libraries)
-    used = {source for library in libraries for _f, _n, source in library.functions} | {
+    used = {source for library in libraries for _f, _n, source, _p in library.functions} | {
         p for library in libraries for p in library.packs}
     unmatched = tuple(sorted(os.path.basename(t.path) for t in contracts.tables if t.explicit and t.pack not in used))
     return RunResult(ordered, tuple(sorted(suppressed, key=Finding.sort_key)),
@@ -520,11 +534,12 @@ def merged_libraries(uses) -> tuple:
         entry = merged.setdefault((use.name, use.kind), [set(), set(), {}])
         entry[0].update(use.loaded_at)
         entry[1].update(use.packs)
-        for function, calls, source in use.functions:
-            known = entry[2].setdefault(function, [0, None])
+        for function, calls, source, pattern in use.functions:
+            known = entry[2].setdefault(function, [0, None, ""])
             known[0] += calls
-            known[1] = known[1] or source
+            if known[1] is None:
+                known[1:] = [source, pattern]
     return tuple(
         LibraryUse(name, kind, tuple(sorted(loaded)), tuple(sorted(packs_)),
-                   tuple((f, n, source) for f, (n, source) in sorted(functions.items())))
+                   tuple((f, n, source, pattern) for f, (n, source, pattern) in sorted(functions.items())))
         for (name, kind), (loaded, packs_, functions) in sorted(merged.items()))
