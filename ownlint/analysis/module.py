@@ -15,7 +15,7 @@ from ..contracts import inference
 from ..contracts.words import names
 from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
-from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
+from ..types import (CHAR_P, FFIATTR, FUNCATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
                      ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
 from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering
 
@@ -111,6 +111,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     bases = {s.name: bool(s.node.bases) for s in facts.scopes if s.kind == "class"}
     by_class.pop("", None)  # module-level functions
     findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
+    findings.extend(declarations.char_p_attribute_calls(
+        path, facts, span_of, {**declarations.string_restypes(facts, contracts, span_of, libraries=True), **string_restypes}))
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
     # Other modules learn only of factories and destroyers: a function that merely uses
@@ -129,6 +131,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for function, declaration in {**declarations.string_restypes(facts, contracts, span_of, libraries=True),
                                   **strings_here}.items():
         exports[CHAR_P + function] = ("", declaration)
+    all_strings = {**declarations.string_restypes(facts, contracts, span_of, libraries=True), **string_restypes}
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
     # A compiled cffi module is not one of the project's: the module importing its `lib`
@@ -155,6 +158,12 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for attr, library in facts.attr_libraries.items():
         if attr in facts.own_attrs:
             exports.setdefault(LIBATTR + attr, ("", library))
+    # Class attributes bound to library functions here, for base classes elsewhere that
+    # call them through `self` (`self.c_get_exception(...)`).
+    for attr, functions in facts.class_functions.items():
+        for function in functions:
+            declared = all_strings.get(function)
+            exports[f"{FUNCATTR}{attr}/{function}"] = ("", declared or LibraryObject(attr, function=function))
     for attr in facts.attr_ffi:
         if attr in facts.own_attrs:
             exports.setdefault(FFIATTR + attr, ("", LibraryObject(attr)))
