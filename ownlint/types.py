@@ -268,7 +268,13 @@ CHAR_P = "char_p:"
 LIBATTR = "libattr:"
 PROTOTYPE = "prototype"  # the export of a module-level `PROTO = CFUNCTYPE(...)`: calling it makes a callback
 FFIATTR = "ffiattr:"  # the same for an attribute that holds an ffi object (`self._ffi = FFI()`)
-GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P, LIBATTR, FFIATTR)  # keys that are not `module.name`: any file naming the function
+# Key prefix of a class attribute bound to a library function in a class body
+# (`c_get_exception = library.MagickGetException`), one key per attribute and function
+# (`funcattr:c_get_exception/MagickGetException`), whose value is the function's
+# StringRestype when it is declared `c_char_p` on an owned string: a base class elsewhere
+# calling `self.c_get_exception(...)` calls one of them.
+FUNCATTR = "funcattr:"
+GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P, LIBATTR, FFIATTR, FUNCATTR)  # keys that are not `module.name`: any file naming the function
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,35 @@ def _char_p_calls(path: str, facts: Facts, contracts: Contracts, span_of, elsewh
     return findings
 
 
+def char_p_attribute_calls(path: str, facts: Facts, span_of, strings: dict) -> list[Finding]:
+    """OWN502 at `self.X(...)` where X is a class attribute that class bodies (here or in
+    other modules: Wand's subclasses of Resource) bind to library functions, and every one
+    of them is declared `restype = c_char_p` on an owned string: whichever class the call
+    runs in, the string leaks. (One binding that keeps its pointer, and nothing is said.)"""
+    findings = []
+    for receiver, name, node in facts.named_calls:
+        if receiver != "self":
+            continue
+        bound = {(function, strings.get(function), path) for function in facts.class_functions.get(name, ())}
+        bound |= facts.attr_functions.get(name, set())
+        if not bound or any(declared is None for _function, declared, _origin in bound):
+            continue
+        declarations = {}  # function -> its declaration (one, whichever classes bind it)
+        for function, declared, origin in sorted(bound, key=lambda b: (b[0], b[2])):
+            declarations.setdefault(function, (declared, declared.path or origin))
+        kinds = " / ".join(sorted({declared.kind for declared, _where in declarations.values()}))
+        related = tuple(Related(where, declared.span, f"`{function}.restype = {declared.kind}` is declared here")
+                        for function, (declared, where) in declarations.items())
+        findings.append(Finding(
+            "OWN502", path, span_of(node),
+            f"`self.{name}` is " + " or ".join(f"`{f}`" for f in declarations)
+            + " (bound by the classes that define it), which returns a string the caller must release, but its "
+            f"`restype = {kinds}` makes ctypes convert it to `bytes` and drop the pointer: this call leaks the string",
+            related,
+        ))
+    return findings
+
+
 def _missing_restype(path: str, facts: Facts, contracts: Contracts, span_of) -> list[Finding]:
     """OWN501, at the first call of each function. Only libraries this module loads
     itself are checked: their declarations are expected here (a restype set on any

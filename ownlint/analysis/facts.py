@@ -15,7 +15,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from . import nodes
-from ..types import FFIATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders
+from ..types import FFIATTR, FUNCATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders, StringRestype
 
 __all__ = ["Facts", "LibraryObject", "Scope", "collect", "dotted"]
 
@@ -80,6 +80,12 @@ class Facts:
     name_calls: list = field(default_factory=list)  # `f` of every `f(...)`
     module: str = ""  # this module's dotted name
     module_values: dict = field(default_factory=dict)  # module-level name -> the expression bound to it
+    # Class attribute -> the library functions class bodies here bind to it
+    # (`c_get_exception = library.MagickGetException`) ...
+    class_functions: dict = field(default_factory=dict)
+    # ... and those other modules' class bodies bind: attribute -> {(function, its
+    # StringRestype or None, the binding module's path)}.
+    attr_functions: dict = field(default_factory=dict)
     own_attrs: set = field(default_factory=set)  # attribute names this module stores libraries or ffi objects in
     qualified_prototypes: set = field(default_factory=set)  # `pkg.ffi.SEEK_CALLBACK`: CFUNCTYPE types of other modules
 
@@ -501,6 +507,8 @@ class _Collector:
                 owner = facts.library_of(value.value)
                 if owner is not None:
                     facts.function_aliases[name] = (owner, value.attr.value)
+                    if in_class and owner.ctypes:  # `c_get_exception = library.MagickGetException`
+                        facts.class_functions.setdefault(name, set()).add(value.attr.value)
         elif (
             isinstance(target, cst.Attribute)
             and isinstance(target.value, cst.Name)
@@ -880,7 +888,12 @@ def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[
     (`weakref.finalize` -> 2), from the packs. `name`: the module's dotted name;
     `external`: what other modules export (their libraries are known from the start)."""
     facts = Facts(loaders=loaders, module=name)
-    for key, (_origin, value) in (external or {}).items():
+    for key, (origin, value) in (external or {}).items():
+        if key.startswith(FUNCATTR):
+            attr, function = key[len(FUNCATTR):].split("/", 1)
+            declared = value if isinstance(value, StringRestype) else None
+            facts.attr_functions.setdefault(attr, set()).add((function, declared, origin))
+            continue
         if value == PROTOTYPE:
             facts.qualified_prototypes.add(key)
         if not isinstance(value, LibraryObject):

@@ -89,8 +89,12 @@ class Lowerer:
         summaries: Optional[dict] = None,
         module: str = "",
         external: Optional[dict] = None,
+        substitutes: Optional[dict] = None,
     ) -> None:
         self.summaries = summaries or {}  # (class, method) -> Summary; ("", function) for functions
+        # A decorator's wrapper analysed for one decorated function: the enclosing
+        # decorator's parameter (`func`) -> (that function's name, its Summary).
+        self.substitutes = substitutes or {}
         self.module = module  # this file's dotted module name, for relative imports
         self.external = external or {}  # qualified name -> (path, Summary) of other modules' functions
         self.facts = facts
@@ -178,6 +182,9 @@ class Lowerer:
                 if summary is not None:
                     return Callee(text, method=summary)
         elif isinstance(func, cst.Name):
+            if func.value in self.substitutes and func.value not in self.scope.params:
+                decorated, summary = self.substitutes[func.value]
+                return Callee(decorated, function=summary)
             alias = facts.function_aliases.get(func.value)
             if alias is not None:
                 library, name = alias

@@ -15,7 +15,7 @@ from ..contracts import inference
 from ..contracts.words import names
 from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
-from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
+from ..types import (CHAR_P, FFIATTR, FUNCATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
                      ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
 from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering
 
@@ -53,9 +53,9 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)
 
-    def run(scope: facts_mod.Scope, summaries: dict):
+    def run(scope: facts_mod.Scope, summaries: dict, substitutes: Optional[dict] = None):
         body, end = _body_of(scope, module, end_of)
-        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external)
+        lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external, substitutes)
         graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
         blocks = lowering.lower(graph, lowerer)
         where = span_of(scope.node.name) if isinstance(scope.node, cst.FunctionDef) else LazySpan.fixed(Span(1, 0, 1, 0))
@@ -74,6 +74,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     summaries: dict = {}
     results: dict = {}
     reads: dict = {}  # id(scope) -> the summary keys its last analysis read (None: all of them)
+    decorated = _decorated(facts, methods)
     # Results by scope: a property's getter and setter share a name (and a summary key,
     # the later one's), never their findings. A scope none of whose reads changed since its
     # last analysis would give the same result again, so only the others are re-analysed.
@@ -85,18 +86,32 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
                 results[id(s)] = run(s, seen)
                 reads[id(s)] = seen.keys_read
         previous, summaries = summaries, {(s.cls, s.node.name.value): results[id(s)][1] for s in methods}
+        # A decorated function's callers call its decorator's wrapper: they receive what
+        # the wrapper returns, analysed with the decorated body's summary as `func`.
+        for scope, wrapper, param in decorated:
+            key = (scope.cls, scope.node.name.value)
+            if summaries.get(key) is results[id(scope)][1]:  # (not a property setter's, of the same name)
+                returned = run(wrapper, summaries, {param: (scope.name, results[id(scope)][1])})[1].returns
+                summaries[key] = dataclasses.replace(results[id(scope)][1], returns=returned)
         if summaries == previous:
             break
     else:
         results = {}
     findings: list[Finding] = []
+    own = {id(scope): (results[id(scope)] if id(scope) in results else run(scope, summaries))[1]
+           for scope, _wrapper, _param in decorated}
     for scope in scopes:
         findings.extend(results[id(scope)][0] if id(scope) in results else run(scope, summaries)[0])
+    for scope, wrapper, param in decorated:
+        # The wrapper once per decorated function: what it does to that function's result.
+        findings.extend(run(wrapper, summaries, {param: (scope.name, own[id(scope)])})[0])
     by_class: dict[str, dict] = {}
     for (cls, member), summary in summaries.items():
         by_class.setdefault(cls, {})[member] = summary
     by_class.pop("", None)  # module-level functions
     findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
+    findings.extend(declarations.char_p_attribute_calls(
+        path, facts, span_of, {**declarations.string_restypes(facts, contracts, span_of, libraries=True), **string_restypes}))
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, classes.relatives(cls, facts.bases, by_class)))
     # Other modules learn of factories, destroyers and readers (a helper that reads a
@@ -122,6 +137,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for function, declaration in {**declarations.string_restypes(facts, contracts, span_of, libraries=True),
                                   **strings_here}.items():
         exports[CHAR_P + function] = ("", declaration)
+    all_strings = {**declarations.string_restypes(facts, contracts, span_of, libraries=True), **string_restypes}
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
     # A compiled cffi module is not one of the project's: the module importing its `lib`
@@ -148,6 +164,12 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for attr, library in facts.attr_libraries.items():
         if attr in facts.own_attrs:
             exports.setdefault(LIBATTR + attr, ("", library))
+    # Class attributes bound to library functions here, for base classes elsewhere that
+    # call them through `self` (`self.c_get_exception(...)`).
+    for attr, functions in facts.class_functions.items():
+        for function in functions:
+            declared = all_strings.get(function)
+            exports[f"{FUNCATTR}{attr}/{function}"] = ("", declared or LibraryObject(attr, function=function))
     for attr in facts.attr_ffi:
         if attr in facts.own_attrs:
             exports.setdefault(FFIATTR + attr, ("", LibraryObject(attr)))
@@ -252,6 +274,28 @@ def _exported(summary: Summary) -> Summary:
         param_escapes=summary.param_escapes,
         returns=returns,
     )
+
+
+def _decorated(facts: facts_mod.Facts, methods: list) -> list:
+    """(decorated function, its decorator's wrapper, the decorator's parameter) for each
+    analysed function decorated by one function of this module that takes the decorated
+    function as its first parameter and defines a function calling it (`def
+    leaky_string(func): def wrapper(*args): p = func(*args); ...; return wrapper`)."""
+    decorators = {}
+    for scope in facts.scopes[0].nested:
+        if scope.kind == "function" and scope.params:
+            param = scope.params[0]
+            wrappers = [w for w in scope.nested
+                        if w.kind == "function" and param in w.names and param not in w.params]
+            if len(wrappers) == 1:
+                decorators[scope.node.name.value] = (wrappers[0], param)
+    found = []
+    for scope in methods:
+        named = [d.decorator.value for d in scope.node.decorators
+                 if isinstance(d.decorator, cst.Name) and d.decorator.value in decorators]
+        if len(named) == 1:  # (stacked decorators of the module: which wraps which is not followed)
+            found.append((scope, *decorators[named[0]]))
+    return found
 
 
 def _touching_ffi(facts: facts_mod.Facts, contracts: Contracts, imported: set = frozenset()) -> list:

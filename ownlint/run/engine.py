@@ -368,8 +368,9 @@ class _Needle:
 
 
 def _global_name(key: str) -> str:
-    """`stack_create` for `inferred:stack_create` or `restype:stack_create`."""
-    return key.split(":", 1)[1]
+    """`stack_create` for `inferred:stack_create` or `restype:stack_create`;
+    `c_get_exception` for `funcattr:c_get_exception/MagickGetException`."""
+    return key.split(":", 1)[1].split("/", 1)[0]
 
 
 def _read(item, outcomes: list, index: int, limit: int) -> Optional[bytes]:

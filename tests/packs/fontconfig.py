@@ -28,12 +28,11 @@ class FontConfiguration:
         fontconfig.FcConfigDestroy(self._config)  # expect: OWN105:9
 
 
-def match_leak(config, pattern):
-    result = ffi.new("FcResult *")
-    match = fontconfig.FcFontMatch(config, pattern, result)  # expect: OWN201:13
-    if match == ffi.NULL:
+def prepared_leak(config, pattern, font):
+    prepared = fontconfig.FcFontRenderPrepare(config, pattern, font)  # expect: OWN201:16
+    if prepared == ffi.NULL:
         return None
-    return fontconfig.FcPatternGetString(match, b"file", 0, ffi.new("FcChar8 **"))
+    return fontconfig.FcPatternGetString(prepared, b"file", 0, ffi.new("FcChar8 **"))
 
 
 def destroy_library_fonts(config):
@@ -70,6 +69,24 @@ def match(config, name):
         return None
     matching = ffi.gc(matching, fontconfig.FcPatternDestroy)
     return matching
+
+
+def _matched(result):
+    if result == 0:  # FcResultMatch
+        return True
+    if result == 4:  # FcResultOutOfMemory
+        raise MemoryError
+    return False
+
+
+def match_checked_by_status(config, pattern):
+    # FcFontMatch returns NULL whenever *result is not FcResultMatch (pyglet 2.1's idiom):
+    # nothing to release on the other path.
+    result = ffi.new("FcResult *")
+    matching = fontconfig.FcFontMatch(config, pattern, result)
+    if _matched(result[0]):
+        return ffi.gc(matching, fontconfig.FcPatternDestroy)
+    return None
 
 
 def unparse(pattern):
