@@ -629,7 +629,6 @@ class Interpreter:
                         self.param_escaped.add(_entry_param(vid))
                     if ev.returned and key == ev.key and vid in store.vals:
                         self.returned.append((self._site(vid), store.vals[vid].states))
-
                 if not ev.lent:
                     self._step(store, vid, Ev.ESCAPE, ev.span)
         for key in keys[1:]:
