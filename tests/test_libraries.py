@@ -125,3 +125,27 @@ def test_a_library_loaded_from_a_computed_path_is_named_by_the_argument_as_writt
     code, out, err = run("libraries", "--no-cache", "--format", "json", ".", cwd=tmp_path)
     assert code == 0, err
     assert [row["name"] for row in json.loads(out)["libraries"]] == ["candidates()[0]"]
+
+
+def test_libusb_0_1_is_not_taken_for_libusb_1_0(tmp_path):
+    """pyusb loads libusb-0.1 (`libusb0`, libusb-win32's DLL) beside libusb-1.0: another
+    API, which the libusb pack does not describe."""
+    (tmp_path / "backends.py").write_text(textwrap.dedent(
+        '''\
+        import ctypes
+        from ctypes.util import find_library
+
+        legacy = ctypes.CDLL(find_library("libusb0"))
+        legacy.usb_init()
+        old = ctypes.CDLL("libusb-0.1.so.4")
+        old.usb_init()
+        current = ctypes.CDLL(find_library("usb-1.0"))
+        current.libusb_exit(None)
+        windows = ctypes.CDLL("libusb-1.0.dll")
+        windows.libusb_exit(None)
+        '''
+    ))
+    code, out, err = run("libraries", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert code == 0, err
+    assert {row["name"]: row["packs"] for row in json.loads(out)["libraries"]} == {
+        "libusb0": [], "libusb-0.1.so.4": [], "usb-1.0": ["libusb"], "libusb-1.0.dll": ["libusb"]}
