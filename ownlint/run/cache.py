@@ -331,8 +331,8 @@ def _decode(document) -> Outcome:
         tuple(LibraryUse(_str(name), _str(kind), tuple((_path(p), _int(line)) for p, line in
                                                   (_list(at, 2) for at in _list(loaded))),
                          tuple(_str(p) for p in _list(packs_)),
-                         tuple((_str(f), _int(n), None if source is None else _str(source))
-                               for f, n, source in (_list(entry, 3) for entry in _list(functions))))
+                         tuple((_str(f), _int(n), None if source is None else _str(source), _str(pattern))
+                               for f, n, source, pattern in (_list(entry, 4) for entry in _list(functions))))
               for name, kind, loaded, packs_, functions in (_list(use, 5) for use in _list(document["libraries"]))),
     )
 
