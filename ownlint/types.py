@@ -425,6 +425,8 @@ class Summary:
     param_uses: tuple[tuple[int, Span], ...] = ()  # (index, where) passed to C
     param_escapes: frozenset[int] = frozenset()  # kept, stored, returned, or handed to unknown code
     returns: tuple = ()  # (state, family, call, where) when it returns an owned value acquired inside
+    lends: tuple = ()  # (family, call, where, released at): a @contextmanager that yields a value it
+    # acquired and releases it after the `yield` on every return (the `with` block borrows it)
 
 
 @dataclass(frozen=True)

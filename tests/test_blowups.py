@@ -41,11 +41,9 @@ def test_many_handles_each_checked_and_released_around_a_python_call(tmp_path):
 def test_a_loop_holding_many_try_blocks(tmp_path):
     # Each handler's `continue` sent the loop head back to the worklist before the rest of
     # the body was done: the body was gone through once per handler, per pass.
+    # (The handlers catch what the unknown `g` may raise: not a path leaks are reported on.)
     code, found = lint(tmp_path, shapes.loop_tries(10))
-    leaks = [(6 * i + 9, 18, "OWN202",
-              f"`h{i}` acquired by `libc.malloc` is not released before it is overwritten at line {6 * i + 9}")
-             for i in range(10)]
-    assert found == leaks + [(68, 5, "OWN102", "`h0` is released again by `libc.free`; it was already released (line 11)")]
+    assert found == [(68, 5, "OWN102", "`h0` is released again by `libc.free`; it was already released (line 11)")]
     assert code == 1
 
 

@@ -9,6 +9,12 @@ from the state before it to the handlers (or the `finally`). Outside any `try`, 
 edge goes to the implicit-exit, which only OWN203 (leak-on-exception) looks at.
 Explicit `raise`, `return`, `break` and `continue` are ordinary jumps.
 
+Generators: the consumer may stop at any `yield` (`break`, an exception, garbage
+collection), and Python then raises `GeneratorExit` there. Each `yield` of a generator
+(not of a `@contextmanager`, whose code after the `yield` runs when the `with` block ends)
+gets a *stop* edge: an explicit exit that only `finally`, a bare `except` and handlers of
+`GeneratorExit` or `BaseException` see (`except Exception` does not catch it).
+
 A `finally` body is built once, as a *region*. Each way of leaving its `try` (falling off
 the end, each `return`, each kind of exception, `break`, `continue`) enters it by a *call*
 edge that names the way, and leaves it by a *return* edge, named the same, to where that
@@ -27,10 +33,11 @@ from typing import Callable, Optional, Union
 import libcst as cst
 
 from . import nodes
+from .raises import Raises, _last_name
 from ..types import Span
 
 RETURN, RAISE, IMPLICIT, BREAK, CONTINUE, NORMAL = "return", "raise", "implicit", "break", "continue", "normal"
-CAUGHT = "raise-caught"  # an explicit raise that a handler of the same try surely catches
+STOP = "stop"  # the consumer of a generator stopped it at a `yield` (GeneratorExit)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class Edge:
     implicit: bool = False
     way: Optional[int] = None  # a call edge into a finally region (or a return edge out of it) for this way
     returning: bool = False  # the return edge of `way` (from the region's end to where the way goes on)
+    excused: bool = False  # into a handler, for an exception only "any Python call may raise" gave
 
 
 @dataclass
@@ -137,6 +145,30 @@ def _pattern_captures(pattern: cst.CSTNode) -> list:
     return found
 
 
+def _catches_stop(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
+    """Whether a handler catches GeneratorExit: bare, BaseException or GeneratorExit itself."""
+    kind = handler.type
+    if kind is None:
+        return True
+    items = kind.elements if isinstance(kind, cst.Tuple) else [kind]
+    return any(isinstance(v, cst.Name) and v.value in ("BaseException", "GeneratorExit")
+               for v in (item.value if isinstance(item, cst.Element) else item for item in items))
+
+
+def _yields(node: cst.CSTNode) -> bool:
+    """Whether a simple statement yields (`yield x`, `v = yield`, `yield from g`), not
+    counting nested functions, lambdas and comprehensions (their own scopes)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Yield):
+            return True
+        if not isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef, cst.ListComp, cst.SetComp,
+                                    cst.DictComp, cst.GeneratorExp)):
+            stack.extend(nodes.children(current))
+    return False
+
+
 def _catches_everything(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
     kind = handler.type
     if kind is None:
@@ -153,8 +185,14 @@ class Builder:
         span_of: Callable[[cst.CSTNode], Span],
         end_span: Span,
         may_raise: Callable[[cst.CSTNode], bool],
+        stops: bool = False,
+        raises: Optional[Raises] = None,
+        function: tuple = ("", ""),
     ) -> None:
         self.name = name
+        self.stops = stops  # a generator whose consumer may stop it at each `yield`
+        self.raises = raises or Raises()  # what the module's functions raise on purpose
+        self.function = function  # (class, name) of the function built, for `raises`
         self.span_of = span_of
         self.may_raise = may_raise
         self.end_span = end_span
@@ -174,9 +212,9 @@ class Builder:
         return len(self.blocks) - 1
 
     def _edge(self, source: Optional[int], target: int, condition=None, implicit: bool = False,
-              way: Optional[int] = None, returning: bool = False) -> None:
+              way: Optional[int] = None, returning: bool = False, excused: bool = False) -> None:
         if source is not None:
-            self.blocks[source].edges.append(Edge(target, condition, implicit, way, returning))
+            self.blocks[source].edges.append(Edge(target, condition, implicit, way, returning, excused))
 
     def _start(self, block: int) -> None:
         self.current = block
@@ -184,9 +222,14 @@ class Builder:
     def _add(self, step: Step, may_raise: bool = False) -> None:
         if self.current is None:
             return  # unreachable code: nothing flows here
-        if may_raise:
+        raised = sorted(self.raises.of_call(step.node, self.function[0])) if step.node is not None else []
+        if may_raise or raised:
             before = self.current
-            self.route(IMPLICIT, before, self.span_of(step.node) if step.node is not None else self.end_span)
+            span = self.span_of(step.node) if step.node is not None else self.end_span
+            if may_raise:
+                self.route(IMPLICIT, before, span)
+            for name in raised:  # what a function of the module it calls raises on purpose
+                self.route(RAISE, before, span, name, called=True)
             self.current = self._new()
             self._edge(before, self.current)
         self.blocks[self.current].steps.append(step)
@@ -197,10 +240,13 @@ class Builder:
 
     # --- jumps ------------------------------------------------------------------
 
-    def route(self, kind: str, source: Optional[int], span: Span, exception: Optional[str] = None) -> None:
+    def route(self, kind: str, source: Optional[int], span: Span, exception: Optional[str] = None,
+              called: bool = False) -> None:
         """Send control leaving by `kind` from `source` through finally regions to its target.
 
-        `exception` is the class name of an explicit `raise Name(...)`, when known."""
+        `exception` is the class name of an explicit `raise Name(...)`, when known; `called`,
+        that a function it calls raises it (a way out that counts only when a caller of this
+        function catches it: otherwise it is one more exception from a call)."""
         if source is None:
             return
         for index in range(len(self.frames) - 1, -1, -1):
@@ -214,29 +260,33 @@ class Builder:
                     return
                 continue
             node = frame.node
-            if frame.phase == "body" and kind in (RAISE, IMPLICIT) and node.handlers:
-                # A `raise Name(...)` that a handler names by that name cannot escape it.
-                slot = CAUGHT if kind == RAISE and exception in _handled_names(node) else kind
+            if frame.phase == "body" and kind in (RAISE, IMPLICIT, STOP) and node.handlers:
+                # Dispatched to the handlers that may catch it, in order, up to the first that
+                # surely does (`_try`, once they are built).
+                slot = (kind, exception or "", called, span if kind in (RAISE, STOP) else None)
                 if slot not in frame.dispatch:
                     frame.dispatch[slot] = self._new(frame.region)
                 self._edge(source, frame.dispatch[slot], implicit=kind == IMPLICIT)
                 return
             if node.finalbody is not None and frame.phase != "done":
-                entry, way = self._finally_way(frame, index, kind, span)
+                entry, way = self._finally_way(frame, index, kind, span, exception, called)
                 self._edge(source, entry, way=way)
                 return
         if kind in (BREAK, CONTINUE):
             return  # a syntax error the parser accepted; nothing to route to
+        if called and exception not in self.raises.caught.get(self.function, ()):
+            kind = IMPLICIT
         exit_block = self._new(0)
         self.blocks[exit_block].steps.append(Step("exit", None, (kind, span)))
         self._edge(source, exit_block, implicit=kind == IMPLICIT)
         self._edge(exit_block, self.exit)
 
-    def _finally_way(self, frame: _Try, index: int, kind: str, span: Span) -> tuple[int, int]:
+    def _finally_way(self, frame: _Try, index: int, kind: str, span: Span, exception: Optional[str] = None,
+                     called: bool = False) -> tuple[int, int]:
         """(the finally region's entry, the way id) for leaving `frame` by `kind`; the region
         is built on the first way, and each way's continuation on its first use."""
         # Returns and raises keep their origin so that a leak names the exit it took.
-        key = (kind, span if kind in (RETURN, RAISE) else None)
+        key = (kind, span if kind in (RETURN, RAISE, STOP) else None, exception, called)
         if frame.finally_entry is None:
             self._build_finally(frame, index)
         if key not in frame.ways:
@@ -249,7 +299,7 @@ class Builder:
             if kind == NORMAL:
                 frame.normal_end = resume
             else:
-                self.route(kind, resume, span)
+                self.route(kind, resume, span, exception, called)
             self.current, self.frames, self.region = saved_current, saved_frames, saved_region
         return frame.finally_entry, frame.ways[key]
 
@@ -320,6 +370,12 @@ class Builder:
             self._edge(test_block, self.current, (node.test, True))
         else:
             self._add(Step("stmt", node), may_raise=self.may_raise(node))
+            if self.stops and _yields(node) and self.current is not None:
+                # After the yielded value was handed out, the consumer may not come back.
+                before = self.current
+                self.route(STOP, before, span)
+                self.current = self._new()
+                self._edge(before, self.current)
 
     def _compound(self, node: cst.BaseCompoundStatement) -> None:
         if self.current is None:
@@ -404,7 +460,7 @@ class Builder:
         for item in node.items:
             self._add(Step("expr", item.item, "with"), may_raise=True)
             if item.asname is not None:
-                self._add(Step("bind", item.asname.name))
+                self._add(Step("bind", item.asname.name, item.item))
         self._body(node.body)
         # Leaving the block normally calls each __exit__, innermost first. (Exits by
         # return or raise from inside the body do not model the __exit__ call.)
@@ -443,7 +499,6 @@ class Builder:
         if getattr(node, "orelse", None) is not None:
             self._body(node.orelse.body)
         ends = [self.current]
-        catch_all = any(_catches_everything(h) for h in node.handlers)
         entries = []
         for handler in node.handlers:
             self.current = self._new()
@@ -452,11 +507,17 @@ class Builder:
                 self._add(Step("bind", handler.name.name))
             self._body(handler.body)
             ends.append(self.current)
-        for kind, dispatch in sorted(frame.dispatch.items()):
-            for entry in entries:
-                self._edge(dispatch, entry, implicit=kind == IMPLICIT)
-            if not catch_all and kind != CAUGHT:
-                self.route(kind, dispatch, self.span_of(node))
+        for (kind, exception, called, span), dispatch in sorted(frame.dispatch.items(), key=lambda item: item[1]):
+            caught = False
+            for handler, entry in zip(node.handlers, entries):
+                verdict = self._catches(handler, kind, exception)
+                if verdict is not False:
+                    self._edge(dispatch, entry, implicit=kind == IMPLICIT, excused=kind == IMPLICIT)
+                if verdict:
+                    caught = True
+                    break
+            if not caught:
+                self.route(kind, dispatch, span or self.span_of(node), exception or None, called)
         self.frames.pop()
         frame.phase = "done"
         after = self._new()
@@ -475,23 +536,17 @@ class Builder:
 
     _trystar = _try
 
+    def _catches(self, handler, kind: str, exception: str) -> Optional[bool]:
+        """Whether `handler` catches what leaves by `kind` (True, False, None: it may)."""
+        if kind == STOP:
+            return _catches_stop(handler)
+        if kind == IMPLICIT:
+            return True if _catches_everything(handler) else None
+        return self.raises.catches(handler.type, exception)
+
 
 def _raised_name(node: cst.Raise) -> Optional[str]:
-    exc = node.exc
-    if isinstance(exc, cst.Call):
-        exc = exc.func
-    return exc.value if isinstance(exc, cst.Name) else None
-
-
-def _handled_names(node: Union[cst.Try, cst.TryStar]) -> set[str]:
-    names: set[str] = set()
-    for handler in node.handlers:
-        kind = handler.type
-        for item in kind.elements if isinstance(kind, cst.Tuple) else [kind]:
-            value = item.value if isinstance(item, cst.Element) else item
-            if isinstance(value, cst.Name):
-                names.add(value.value)
-    return names
+    return _last_name(node.exc)
 
 
 def build(
@@ -500,6 +555,10 @@ def build(
     span_of: Callable[[cst.CSTNode], Span],
     end_span: Span,
     may_raise: Callable[[cst.CSTNode], bool],
+    stops: bool = False,
+    raises: Optional[Raises] = None,
+    function: tuple = ("", ""),
 ) -> Graph:
-    """`may_raise(node)` says whether evaluating a statement or expression can raise."""
-    return Builder(name, span_of, end_span, may_raise).build(body)
+    """`may_raise(node)` says whether evaluating a statement or expression can raise;
+    `stops`, whether the body is a generator its consumer may stop at each `yield`."""
+    return Builder(name, span_of, end_span, may_raise, stops, raises, function).build(body)

@@ -88,6 +88,11 @@ class Deaths:
             else:
                 code = "OWN302" if site.state is State.HANDLE else "OWN301"
                 what = "handle" if code == "OWN302" else "callback"
+            # As for leaks, an exception from any Python call is not a way out worth a
+            # finding (a callback cleared before the function returns stays quiet).
+            deaths = [d for d in deaths if d[0] != "implicit"]
+            if not deaths:
+                continue
             kind, span, holders = sorted(deaths, key=lambda d: (d[1], d[0]))[0]
             registered = sorted((s, call) for _, call, s in holders)
             if not registered:
@@ -113,6 +118,7 @@ def exit_words(kind: str, span: Span, scope: str) -> str:
     return {
         "return": f"when `{scope}` returns at line {span.line}",
         "raise": f"when the exception at line {span.line} is raised",
+        "stop": f"if the generator's consumer stops at the `yield` at line {span.line}",
         "rebind": f"before it is overwritten at line {span.line}",
         "del": f"before `del` at line {span.line}",
         "temp": f"after the statement at line {span.line}",
@@ -124,6 +130,7 @@ def exit_note(kind: str, scope: str) -> str:
     return {
         "return": f"`{scope}` returns here",
         "raise": "raised here",
+        "stop": "the consumer can stop the generator here (`break`, an exception, garbage collection)",
         "rebind": "overwritten here",
         "del": "deleted here",
         "temp": "last used here",

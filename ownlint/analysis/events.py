@@ -96,6 +96,8 @@ class Escape:
     returned: bool = False  # `return x`: the caller receives it (a factory's result)
     call: str = ""  # the Python callable it is handed to, which may keep it
     along: tuple = ()  # the other keys handed to that call (and its receiver)
+    yielded: bool = False  # `yield x`: lent to a `with` block when the function is a @contextmanager
+    lent: bool = False  # yielded, but released later by the generator itself: it stays owned here
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,13 @@ class Assume:
 
 
 @dataclass(frozen=True)
+class Excuse:
+    """An exception no visible code raised (any Python call may) entered a handler: by the
+    oracle's convention such a path is not one a leak is reported on, so what is owned here
+    is no longer followed for leaks (uses and releases still are)."""
+
+
+@dataclass(frozen=True)
 class ScopeExit:
     """Control leaves the function (kind: return, raise or implicit) at `span`."""
 
@@ -176,4 +185,5 @@ class ScopeExit:
     scope: str
 
 
-Event = Union[Acquire, View, Use, Release, Ref, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]
+Event = Union[Acquire, View, Use, Release, Ref, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume,
+              Excuse, ScopeExit]

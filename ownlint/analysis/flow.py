@@ -25,6 +25,7 @@ _OWNING = frozenset({State.OWNED, State.MAYBE, State.PENDING})
 _C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED, State.KEPT_MEMORY,
                        State.ELEMENT})
 _HANDLED = frozenset({State.RELEASED, State.ESCAPED, State.TRANSFERRED, State.MANAGED})
+_GONE = frozenset({State.RELEASED, State.NULL})  # a parameter a release helper leaves behind
 _STATE_OF_RETURN = {
     State.BORROWED: "is borrowed from {owner}",
     State.STATIC: "points to static storage",
@@ -276,6 +277,8 @@ class Interpreter:
         self.param_used: dict = {}  # name -> where it is first read through (`p.count`, `p[i]`)
         self.param_escaped: set = set()
         self.returned: list = []  # (site, states) of each value a return statement hands back
+        self.yielded: dict = {}  # value id -> its site, for each value a `yield` hands out
+        self.lent_released: Optional[bool] = None  # every yielded value released at every return
         self.deaths = Deaths(path, scope)  # sites, labels, and what died: reported at the end
         self.reporting = False
         self.findings: dict = {}  # (code, span) -> Finding
@@ -750,12 +753,15 @@ class Interpreter:
                 if ev.call and vid[0] in self.out_borrowed:
                     self._loose_borrowed(store, vid, key, ev)
                 self._report_dangling(store, vid, ev.span)  # returned or stored with a dangling field
+                if ev.yielded and key == ev.key and vid in store.vals:
+                    self.yielded.setdefault(vid, self._site(vid))  # (from the first pass on)
                 if self.reporting:
                     if _entry_param(vid) in self.params:
                         self.param_escaped.add(_entry_param(vid))
                     if ev.returned and key == ev.key and vid in store.vals:
                         self.returned.append((self._site(vid), store.vals[vid].states))
-                self._step(store, vid, Ev.ESCAPE, ev.span)
+                if not ev.lent:
+                    self._step(store, vid, Ev.ESCAPE, ev.span)
         for key in keys[1:]:
             store.unbind(key)
 
@@ -855,6 +861,10 @@ class Interpreter:
                 back = State.RELEASED if nonnull else State.OWNED
                 store.vals[old] = replace(ostate, states=(ostate.states - {State.PENDING}) | {back})
 
+    def _excuse(self, store: Store, ev: E.Excuse) -> None:
+        for vid in _ordered(list(store.vals.mortal)):
+            self._step(store, vid, Ev.EXCUSE, NOWHERE)
+
     def _scopeexit(self, store: Store, ev: E.ScopeExit) -> None:
         """Leaving the scope: every key goes, so every value still referenced dies. Only the
         values in a state whose death is a problem (`_MORTAL`) are looked at, and only in
@@ -864,10 +874,16 @@ class Interpreter:
             for param in self.params:
                 vid = (("param", param), 0)
                 vstate = store.vals.get(vid)
-                released = vstate is not None and vstate.states == {State.RELEASED}
+                # A path where the parameter was NULL releases nothing because there is nothing
+                # to release (`if p == ffi.NULL: return`): it does not make the helper a keeper.
+                released = vstate is not None and bool(vstate.states) and vstate.states <= _GONE
                 self.param_always_released[param] = self.param_always_released.get(param, True) and released
                 if store.holders_of.get(vid, frozenset()) - {param}:
                     self.param_escaped.add(param)  # stored on self, in a global, ...
+            for vid in self.yielded:
+                vstate = store.vals.get(vid)
+                released = vstate is not None and vstate.states == {State.RELEASED}
+                self.lent_released = (self.lent_released is not False) and released
             for key in store.under("self"):
                 attr = _self_attr(key)
                 if not attr:
@@ -990,7 +1006,7 @@ _OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
 
 _PASSED_ON = {State.MANAGED: "managed", State.STATIC: "static", State.SINGLETON: "singleton",
-              State.PYOWNED: "python-owned"}
+              State.PYOWNED: "python-owned", State.BORROWED: "borrowed"}
 
 
 def analyse(blocks, entry: int, path: str, scope: str, params: tuple[str, ...] = (), where: Span = NOWHERE,
@@ -1332,5 +1348,11 @@ def _function_effects(interp: Interpreter) -> dict:
         if len(kinds) == 1 and len(next(iter(kinds))) == 1 and next(iter(next(iter(kinds)))) in _PASSED_ON:
             site = min((s for s, _ in interp.returned), key=lambda s: s.span)
             returns = (_PASSED_ON[next(iter(next(iter(kinds))))], site.family, site.call, site.span)
+    lends: tuple = ()
+    sites = set(interp.yielded.values())
+    if interp.lent_released and len(sites) == 1:
+        site = next(iter(sites))
+        if site is not None and site.state in (State.OWNED, State.MAYBE):
+            lends = (site.family, site.call, site.span)
     return {"params": interp.params, "param_releases": releases, "param_uses": uses,
-            "param_escapes": escapes, "returns": returns}
+            "param_escapes": escapes, "returns": returns, "lends": lends}

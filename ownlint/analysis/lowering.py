@@ -34,7 +34,7 @@ _ACQUIRED_STATE = {
 
 # What a helper's summary says it returns (flow.py's `_parameters`): the caller's value.
 _RETURNED = {"owned": State.OWNED, "maybe": State.MAYBE, "managed": State.MANAGED, "static": State.STATIC,
-             "singleton": State.SINGLETON, "python-owned": State.PYOWNED}
+             "singleton": State.SINGLETON, "python-owned": State.PYOWNED, "borrowed": State.BORROWED}
 
 # The methods Python calls implicitly, by the builtin or the statement that calls them
 # (`test` is `if obj:` / `while obj:`, `iter` is `for x in obj`), in the order it tries them.
@@ -111,6 +111,7 @@ class Lowerer:
         self.counter = 0
         self.renames: list[dict[str, str]] = []  # comprehension-local names
         self.key_of_node: dict[int, str] = {}  # call results, for conditions on edges
+        self.released_names: Optional[set] = None  # names this scope's calls release (`_released_here`)
 
     # --- keys -----------------------------------------------------------------------
 
@@ -230,6 +231,12 @@ class Lowerer:
             return self.facts.resolve(func.func, prototypes) in prototypes
         return False
 
+    def _null_pointer(self, expr: cst.BaseExpression) -> bool:
+        """`0`, `None` or `ffi.NULL`: what a NULL callback is made of."""
+        if _is_none(expr) or (isinstance(expr, cst.Integer) and expr.value == "0"):
+            return True
+        return isinstance(expr, cst.Attribute) and expr.attr.value == "NULL" and self.facts.is_ffi(expr.value)
+
     def _finalizer_call(self, node: cst.Call) -> bool:
         """`f()` releases what the finalizer `f` manages (once, legally); `f.detach()` hands it
         back to the program. Whether the call was one of these."""
@@ -248,6 +255,8 @@ class Lowerer:
         return True
 
     def _call(self, node: cst.Call) -> Optional[str]:
+        if self._is_prototype(node.func) and len(node.args) == 1 and self._null_pointer(node.args[0].value):
+            return None  # PROTO(0), PROTO(None): a NULL function pointer (clears a registration)
         if self._is_prototype(node.func) and len(node.args) == 1 and not isinstance(node.args[0].value, cst.SimpleString):
             # PROTO(python_function) wraps a Python callable for C (PROTO(("name", lib)) is a prototype).
             for arg in node.args:
@@ -635,8 +644,13 @@ class Lowerer:
             return None
         if isinstance(expr, cst.Yield):
             value = expr.value.item if isinstance(expr.value, cst.From) else expr.value
-            if value is not None:
-                self._escape_expr(value)
+            key = self.ev(value) if value is not None else None
+            if key is not None:
+                # A value the generator releases itself later is only lent to the consumer
+                # (it stays the generator's); any other yielded value is handed out.
+                lent = isinstance(value, cst.Name) and value.value in self._released_here()
+                self.out.append(E.Escape(key, self.span_of(value), yielded=not isinstance(expr.value, cst.From),
+                                         lent=lent))
             return None
         if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
             for element in expr.elements:
@@ -655,6 +669,35 @@ class Lowerer:
         for child in _expressions(expr):
             self.ev(child)
         return None
+
+    def _lender(self, item) -> Optional[Callee]:
+        """The callee of a `with` item `f(...)` that lends the value it yields (Summary.lends)."""
+        if not isinstance(item, cst.Call):
+            return None
+        callee = self.resolve(item.func)
+        return callee if callee.function is not None and callee.function.lends else None
+
+    def _released_here(self) -> set:
+        """The plain names this scope passes to a release (a contract's, or a helper's that
+        releases that parameter), by position, found once per scope."""
+        if self.released_names is None:
+            self.released_names = set()
+            stack = list(nodes.children(self.scope.node))
+            while stack:
+                node = stack.pop()
+                if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                    continue
+                stack.extend(nodes.children(node))
+                if not isinstance(node, cst.Call):
+                    continue
+                callee = self.resolve(node.func)
+                released = {callee.contract.releases} if callee.contract is not None else set()
+                if callee.function is not None:
+                    released |= {index for index, *_ in callee.function.param_releases}
+                for index, arg in enumerate(node.args):
+                    if index in released and not arg.keyword and not arg.star and isinstance(arg.value, cst.Name):
+                        self.released_names.add(arg.value.value)
+        return self.released_names
 
     def _escape_expr(self, expr: cst.BaseExpression) -> None:
         key = self.ev(expr)
@@ -788,12 +831,24 @@ class Lowerer:
             if step.extra in ("decorator", "with") and key is not None:
                 self.out.append(E.Escape(key, self.span_of(node)))
         elif step.kind == "bind":
-            self._bind(node, None, self.span_of(node))
+            lender = self._lender(step.extra)
+            if lender is not None and isinstance(node, cst.Name):
+                # `with opened() as s:` of a @contextmanager that releases what it yields: the
+                # block borrows the value (it is the generator's to release), until the exit.
+                family, call, where = lender.function.lends
+                self.out.append(E.Acquire(node.value, self.span_of(step.extra), State.ESCAPED, family,
+                                          lender.text, inside=(lender.origin, where, call)))
+            else:
+                self._bind(node, None, self.span_of(node))
         elif step.kind == "def":
             self._capture(node, self.span_of(node.name))
             self.out.append(E.Bind(node.name.value, None, self.span_of(node.name), self._escapes(node.name.value)))
         elif step.kind == "with-exit":
             name = node.value if isinstance(node, cst.Name) else None
+            lender = self._lender(step.extra)
+            if lender is not None and name is not None:
+                self.out.append(E.Release(name, self.span_of(step.extra), f"with {lender.text}(...)",
+                                          lender.function.lends[0]))
             cls = self.scope.instances.get(name) if name else None
             summary = self.summaries.get((cls, "__exit__")) if cls else None
             if summary is not None:
@@ -1012,6 +1067,8 @@ def lower(graph: Graph, lowerer: Lowerer) -> list[LoweredBlock]:
         edges = []
         for edge in block.edges:
             extra = lowerer.assumptions(*edge.condition) if edge.condition is not None else []
+            if edge.excused:
+                extra = extra + [E.Excuse()]
             edges.append((edge.target, extra + edge_kills, edge.implicit))
         blocks.append(LoweredBlock(produced, edges))
     return blocks

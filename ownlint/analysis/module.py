@@ -17,7 +17,7 @@ from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
 from ..types import (CHAR_P, FFIATTR, FUNCATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
                      ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
-from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering
+from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering, raises
 
 ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
 
@@ -51,15 +51,22 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     inferred = inference.merged(inferred_here, external, contracts)
     facts.inferred = {function: guess.contract() for function, guess in inferred.items()}
     module_scope = facts.scopes[0]
+    raised = raises.collect(module, facts.errchecks)  # what the module's functions raise on purpose
     module_scope.escaping = set(facts.nested_loads)
 
     def run(scope: facts_mod.Scope, summaries: dict, substitutes: Optional[dict] = None):
         body, end = _body_of(scope, module, end_of)
         lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external, substitutes)
-        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
+        function = isinstance(scope.node, cst.FunctionDef)
+        managing = function and _is_context_manager(scope.node, facts)
+        key = (scope.cls, scope.node.name.value) if function else ("", "")
+        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise, function and not managing, raised, key)
         blocks = lowering.lower(graph, lowerer)
-        where = span_of(scope.node.name) if isinstance(scope.node, cst.FunctionDef) else LazySpan.fixed(Span(1, 0, 1, 0))
-        return flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where, graph.regions())
+        where = span_of(scope.node.name) if function else LazySpan.fixed(Span(1, 0, 1, 0))
+        findings, summary = flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where, graph.regions())
+        if summary.lends and not managing:
+            summary = dataclasses.replace(summary, lends=())  # only a `with` block borrows what is yielded
+        return findings, summary
 
     # Only scopes that mention an FFI name are analysed; a class is analysed whole when any
     # of its methods is, since its checks need every method's summary.
@@ -185,6 +192,15 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for function, export in readers.items():  # what else a module says of a name comes first (`_bind`)
         exports.setdefault(function, export)
     return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of, loaded_at)
+
+
+_CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+
+
+def _is_context_manager(node: cst.FunctionDef, facts: facts_mod.Facts) -> bool:
+    """`@contextmanager` (contextlib's, under any name it was imported as): its code after
+    the `yield` runs when the `with` block ends, so the consumer cannot stop it there."""
+    return any(facts.qualname(d.decorator) in _CONTEXT_MANAGERS for d in node.decorators)
 
 
 def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_at: bool = True) -> tuple:

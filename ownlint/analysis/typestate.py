@@ -74,6 +74,7 @@ class Ev(enum.Enum):
     ASSUME_NONNULL = "assume-nonnull"
     KEEP = "keep"  # passed to an argument C keeps
     UNKEEP = "unkeep"  # C let go of it (holder released, observer replaced)
+    EXCUSE = "excuse"  # an exception from any Python call was caught: a leak on this path is not reported
     DIES = "dies"
 
 
@@ -141,6 +142,7 @@ _row([S.MAYBE], Ev.ASSUME_NONNULL, S.OWNED)
 TABLE[(S.NULL, Ev.ASSUME_NONNULL)] = (None, None)  # this path cannot happen
 
 _row((S.OWNED, S.MAYBE, S.PENDING), Ev.DIES, None, LEAK)
+_row((S.OWNED, S.MAYBE, S.PENDING), Ev.EXCUSE, S.ESCAPED)
 
 _row((S.CALLBACK, S.HANDLE, S.KEPT), Ev.KEEP, S.KEPT)
 _row([S.KEPT], Ev.UNKEEP, S.CALLBACK)  # the site remembers whether it was a handle

@@ -399,7 +399,7 @@ def _decode_summary(d) -> Summary:
     returns = _list(d["returns"])
     if returns:
         state, family, call, where = _list(returns, 4)
-        if state not in ("owned", "maybe", "managed", "static", "singleton", "python-owned"):
+        if state not in ("owned", "maybe", "managed", "static", "singleton", "python-owned", "borrowed"):
             raise _Shape(f"unknown state {state!r}")
         returns = (state, _str(family), _str(call), _span(where))
     return Summary(
