@@ -267,7 +267,7 @@ class StringRestype:
 
 @dataclass(frozen=True)
 class InferredContract:
-    """A contract guessed from a cffi `cdef` declaration and the function's name (SPEC §3,
+    """A contract guessed from a declaration (a cffi `cdef`, a ctypes prototype, a C header) and the function's name (SPEC §3,
     "Inference"): `Stack *stack_create(...)` creates a `Stack`, `void stack_destroy(Stack *)`
     releases one. Findings that rest on it say so and point at the declaration."""
 
@@ -278,6 +278,7 @@ class InferredContract:
     path: str  # the file of the declaration ("" while in that file)
     span: Span  # the declaration inside the cdef string
     takes: tuple[int, ...] = ()  # arguments it takes over (`*_insert(list, item)`): no creator then
+    source: str = "cdef"  # what declared it: "cdef", "ctypes prototype" or "header"
 
     def contract(self) -> Contract:
         if self.takes:

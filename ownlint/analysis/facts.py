@@ -67,6 +67,7 @@ class Facts:
     library_groups: dict = field(default_factory=dict)  # name -> the libraries `name = loader()` holds
     cdefs: list = field(default_factory=list)  # (declarations, string node) of `ffi.cdef("...")`
     inferred: dict = field(default_factory=dict)  # function -> Contract inferred from a cdef (inference.py)
+    inferred_sources: dict = field(default_factory=dict)  # function -> what its inferred contract comes from
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
     loaders: Loaders = field(default_factory=Loaders)
@@ -790,7 +791,8 @@ class _Collector:
         return bool(self.stack) and self.stack[-1].kind == "class"
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.facts.classes.add(node.name.value)
+        if not _opaque_handle(node):  # `class Handle(c_void_p): pass` is a pointer type, not an owner
+            self.facts.classes.add(node.name.value)
         scope = Scope(node.name.value, "class", node)
         self.stack[-1].nested.append(scope)
         self.facts.scopes.append(scope)
@@ -926,3 +928,10 @@ def plain_or_self(target: cst.BaseExpression) -> Optional[str]:
     if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
         return f"self.{target.attr.value}"
     return None
+
+
+def _opaque_handle(node: cst.ClassDef) -> bool:
+    """A `c_void_p` subclass with no methods: a name for a pointer type (an opaque handle),
+    which owns nothing itself, unlike a restype class with a `__del__` or a `from_param`."""
+    return any(dotted(b.value) in ("c_void_p", "ctypes.c_void_p") for b in node.bases) and not any(
+        isinstance(s, cst.FunctionDef) for s in node.body.body)

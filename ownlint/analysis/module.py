@@ -11,7 +11,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..contracts import inference
+from ..contracts import inference, prototypes
 from ..contracts.words import names
 from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
@@ -47,9 +47,12 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     string_restypes = {**{v.function: dataclasses.replace(v, path=origin) for key, (origin, v) in external.items()
                           if key.startswith(CHAR_P) and isinstance(v, StringRestype)}, **strings_here}
     _untracked(facts, set(string_restypes))
-    inferred_here = inference.local(facts.cdefs, contracts, span_of)
+    declared = prototypes.declared(module, lambda node: concrete(span_of(node)).line) \
+        if "restype" in text or "argtypes" in text else []
+    inferred_here = inference.local(facts.cdefs, contracts, span_of, declared)
     inferred = inference.merged(inferred_here, external, contracts)
     facts.inferred = {function: guess.contract() for function, guess in inferred.items()}
+    facts.inferred_sources = {function: guess.source for function, guess in inferred.items()}
     module_scope = facts.scopes[0]
     module_scope.escaping = set(facts.nested_loads)
 
@@ -199,7 +202,7 @@ def _contract_source(function: str, library: LibraryObject, facts: facts_mod.Fac
         contract, table = contracts.lookup_with_table(ReceiverKind.ANY, function)
     if table is not None:
         return table.pack
-    if not library.ctypes and function in facts.inferred:
+    if function in facts.inferred and inference.applies(facts.inferred_sources[function], library.ctypes):
         return "inferred"
     return None
 

@@ -24,8 +24,9 @@ def _described(contracts: Contracts, name: str) -> bool:
     return contracts.on_library(name) is not None
 
 
-def local(cdefs: list, contracts: Contracts, span_of) -> dict[str, InferredContract]:
-    """The contracts inferred from this module's cdef strings (`span_of` locates a node)."""
+def local(cdefs: list, contracts: Contracts, span_of, prototypes: list = ()) -> dict[str, InferredContract]:
+    """The contracts inferred from this module's cdef strings (`span_of` locates a node)
+    and from its ctypes prototypes (`prototypes`: (cdecls.Function, node) pairs)."""
     declared: list[cdecls.Function] = []
     origin: dict[str, tuple] = {}  # function -> (string node, its text)
     context = ""  # the earlier cdefs of the module: cffi accumulates declarations
@@ -48,7 +49,23 @@ def local(cdefs: list, contracts: Contracts, span_of) -> dict[str, InferredContr
             node, text = origin[name]
             found[name] = InferredContract(name, guess.family, guess.releases, guess.declared, "",
                                            _declaration(node, text, guess.function, span_of), guess.takes)
+    # ctypes prototypes pair among themselves: a cdef describes a cffi library, they a ctypes one
+    typed = {function.name: (function, node) for function, node in prototypes}
+    for name, guess in cdecls.inferred([function for function, _ in typed.values()]).items():
+        if not _described(contracts, name) and name not in found:
+            where = concrete(span_of(typed[name][1]))
+            found[name] = InferredContract(name, guess.family, guess.releases, guess.declared, "", where,
+                                           guess.takes, PROTOTYPE)
     return found
+
+
+CDEF, PROTOTYPE, HEADER = "cdef", "ctypes prototype", "header"
+
+
+def applies(source: str, ctypes: bool) -> bool:
+    """Whether a contract inferred from `source` applies to a ctypes (or cffi) library:
+    a cdef describes what cffi loads, a ctypes prototype what ctypes loads, a header both."""
+    return source == HEADER or (source == PROTOTYPE) == ctypes
 
 
 def _declaration(node: cst.BaseExpression, text: str, function: cdecls.Function, span_of) -> Span:

@@ -350,7 +350,7 @@ def _encode_export(value) -> dict:
         return {"char_p": [value.function, value.kind, value.path, _spanlist(value.span)]}
     if isinstance(value, InferredContract):
         return {"inferred": [value.name, value.family, value.releases, value.declared, value.path,
-                             _spanlist(value.span), list(value.takes)]}
+                             _spanlist(value.span), list(value.takes), value.source]}
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
     return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes, value.function,
@@ -369,9 +369,9 @@ def _decode_export(d):
         function, kind, path, span = _list(d["char_p"], 4)
         return StringRestype(_str(function), _str(kind), _path(path), _span(span))
     if "inferred" in d:
-        name, family, releases, declared, path, span, takes = _list(d["inferred"], 7)
+        name, family, releases, declared, path, span, takes, source = _list(d["inferred"], 8)
         return InferredContract(_str(name), _str(family), None if releases is None else _int(releases), _str(declared),
-                                _path(path), _span(span), tuple(_int(i) for i in _list(takes)))
+                                _path(path), _span(span), tuple(_int(i) for i in _list(takes)), _str(source))
     name, paths, wrapped, is_ctypes, function, loader, origin, binds = _list(d["library"], 8)
     binds = _list(binds)
     if binds and (len(binds) != 2 or type(binds[0]) is not int or type(binds[1]) is not str):
