@@ -244,6 +244,9 @@ class Loaders:
 RESTYPE = "restype:"
 # Key prefix of a contract inferred from a cffi `cdef` declaration: project-wide too.
 INFERRED = "inferred:"
+# The end of the message of a finding that rests on an inferred contract (SARIF also says
+# so in the result's properties).
+INFERRED_NOTE = " (inferred contract)"
 # Key prefix of a `restype = c_char_p` declared on a receiver that is not a library object
 # of its module (`def load(lib): lib.f.restype = c_char_p`): the calls report it.
 CHAR_P = "char_p:"

@@ -156,13 +156,17 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             found = external.get(facts.absolute(qual, name))
             if found is not None and local not in exports:
                 exports[local] = found
-    findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [])
+    bodies = tuple((s.node.name.value, concrete(span_of(s.node)).line, concrete(span_of(s.node)).end_line)
+                   for s in facts.scopes if s.kind == "function" and isinstance(s.node, cst.FunctionDef)) \
+        if inferred and findings else ()
+    findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [], bodies)
     return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of, loaded_at)
 
 
 def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_at: bool = True) -> tuple:
     """Every C library this module loads or calls, with each function called through it
-    and where that function's contract comes from (a pack, "inferred", or None)."""
+    and where that function's contract comes from (a pack, "inferred from cdef" / "ctypes
+    prototype" / "header", or None)."""
     calls: dict = {}  # (library name, kind) -> {function: [call sites, contract source]}
     seen: dict = {}  # the same, -> the LibraryObject
     sites = [facts.bound_function(node.func) or (facts.library_of(receiver), function)
@@ -188,7 +192,7 @@ def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_a
         functions = tuple((f, n, source) for f, (n, source) in sorted(calls.get(key, {}).items()))
         recognising = {t.pack for t in contracts.tables
                        if t.library.recognised_only and recognises(t.library, library)}
-        used = {source for _f, _n, source in functions if source not in (None, "inferred")}
+        used = {source for _f, _n, source in functions if source is not None and not source.startswith("inferred")}
         uses.append(LibraryUse(key[0], key[1], tuple(sorted(loaded.get(key, ()))),
                                tuple(sorted(recognising | used)), functions))
     return tuple(uses)
@@ -203,7 +207,7 @@ def _contract_source(function: str, library: LibraryObject, facts: facts_mod.Fac
     if table is not None:
         return table.pack
     if function in facts.inferred and inference.applies(facts.inferred_sources[function], library.ctypes):
-        return "inferred"
+        return f"inferred from {facts.inferred_sources[function]}"
     return None
 
 

@@ -325,6 +325,11 @@ def _family_of(made: str, stem: str) -> str:
     return family(made) if made not in ("", "void") else family(stem)
 
 
+def counts_references(f: Function) -> bool:
+    """`foo_ref(foo *)`: one more reference to its argument (`*_unref` releases one)."""
+    return bool(_COUNTS_REFERENCES.search(f.name)) and not DESTROYS.search(f.name) and any(f.params)
+
+
 def counted(declared: list[Function]) -> set[str]:
     """The families whose types some function counts references of (`*_ref`)."""
     return {

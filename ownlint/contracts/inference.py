@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import cdecls
 from .packs import Contracts
-from ..types import INFERRED, Finding, InferredContract, Related, Span, concrete
+from ..types import INFERRED, INFERRED_NOTE, Finding, InferredContract, Related, Span, concrete
 
 
 def _described(contracts: Contracts, name: str) -> bool:
@@ -92,32 +92,45 @@ def merged(here: dict[str, InferredContract], external: dict, contracts: Contrac
     return out
 
 
-def mark(findings: list[Finding], used: dict[str, InferredContract], path: str, lines: list[str]) -> list[Finding]:
+def mark(findings: list[Finding], used: dict[str, InferredContract], path: str, lines: list[str],
+         bodies: tuple = ()) -> list[Finding]:
     """Findings that rest on an inferred contract say so, and where the guess comes from.
 
     A finding rests on one when it names a call of an inferred function, or when one of
     its lines in this file (where it is, where the value was acquired or released) calls
-    one: events do not carry their contracts' origin, the lines do."""
+    one, itself or through a function or method of this file that does (`bodies`: (name,
+    first line, last line) of each): events do not carry their contracts' origin, the
+    lines do."""
     if not used:
         return findings
     names = "|".join(sorted(map(re.escape, used)))
     named = re.compile(r"`(?:[\w.]+\.)?(" + names + r")`")
     called = re.compile(r"\.\s*(" + names + r")\s*\(")
+    via: dict[str, str] = {}  # a function of this file -> the inferred function its body calls
+    for function, first, last in bodies:
+        found = next((m for line in lines[max(first - 1, 0):last] for m in [called.search(line)] if m), None)
+        if found is not None:
+            via.setdefault(function, found.group(1))
+    through = re.compile(r"(?<![\w])(" + "|".join(sorted(map(re.escape, via))) + r")\s*\(") if via else None
     out = []
     for finding in findings:
         match = named.search(finding.message)
+        places = [finding.span.line] + [r.span.line for r in finding.related if r.path == path]
+        texts = [lines[line - 1] for line in places if 0 < line <= len(lines)]
         if match is None:
-            places = [finding.span.line] + [r.span.line for r in finding.related if r.path == path]
-            match = next((m for line in places if 0 < line <= len(lines) for m in [called.search(lines[line - 1])] if m),
-                         None)
-        if match is None:
+            match = next((m for text in texts for m in [called.search(text)] if m), None)
+        function = match.group(1) if match is not None else None
+        if function is None and through is not None:
+            hit = next((m for text in [finding.message, *texts] for m in [through.search(text)] if m), None)
+            function = via[hit.group(1)] if hit is not None else None
+        if function is None:
             out.append(finding)
             continue
-        guess = used[match.group(1)]
+        guess = used[function]
         what = "takes over" if guess.takes else "creates" if guess.releases is None else "releases"
         related = Related(guess.path or path, guess.span,
                           f"the contract is inferred: `{guess.name}` {what} a `{guess.declared}`, by its "
                           "name and this declaration (a rule pack entry overrides it)")
-        out.append(dataclasses.replace(finding, message=f"{finding.message} (inferred contract)",
+        out.append(dataclasses.replace(finding, message=finding.message + INFERRED_NOTE,
                                        related=finding.related + (related,)))
     return out

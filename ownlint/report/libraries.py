@@ -20,7 +20,7 @@ def counts(libraries: tuple[LibraryUse, ...]) -> tuple[int, int]:
 def without_pack(libraries: tuple[LibraryUse, ...]) -> list[str]:
     """Libraries no pack describes (inferred contracts do not count) that are called."""
     return sorted({library.name for library in libraries if library.functions and not library.packs
-                   and all(source in (None, "inferred") for _f, _n, source in library.functions)})
+                   and all(source is None or source.startswith("inferred") for _f, _n, source in library.functions)})
 
 
 def coverage(result: RunResult) -> str:
