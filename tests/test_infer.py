@@ -146,8 +146,10 @@ def test_several_cdefs_share_their_types_and_set_source_names_the_module(tmp_pat
     pack = (tmp_path / "native.toml").read_text()
     assert 'name = "native"' in pack
     assert "modules = ['pkg\\._native']  # the module `ffi.set_source` names" in pack
-    assert '[functions.git_odb_new_in]\nreturns = "owned"  # inferred: the name creates a git_odb, released by ' \
-           'git_odb_free\nfamily = "git_odb"' in pack
+    # reference counted: a question, not a released-once pair
+    assert "# git_odb_new_in: the name creates, but its type counts references: owned, released, borrowed? " \
+           "Not guessed." in pack
+    assert "[functions.git_odb_new_in]\n\n" in pack
     assert '[functions.git_odb_ref]\nrefs = 0  # inferred: the name adds a reference\nreturns = "alias"\nalias_of = 0' \
         in pack
     (tmp_path / "use.py").write_text("from pkg._native import lib\n\n\ndef f(repo):\n    return lib.git_odb_new_in(repo)\n")

@@ -84,6 +84,8 @@ def c_syntax(declarations: str, header: bool = False) -> str:
     text = re.sub(r"^[ \t]*#.*$", "", text, flags=re.M)  # #define X ..., #include
     text = re.sub(r"typedef\s+(?:int|float|double|long|unsigned|signed|char|short)?\s*\.\.\.\s+(\w+)\s*;",
                   r"typedef int \1;", text)  # typedef ... T; typedef int... T;
+    text = re.sub(r'extern\s+"Python(?:\+C)?"', "", text)  # callbacks cffi defines in Python
+    text = re.sub(r"=\s*\.\.\.", "", text)  # enum { A = ..., }
     text = re.sub(r",\s*\.\.\.\s*}", "}", text)  # enum { A, B, ... }
     text = re.sub(r"\.\.\.\s*;", "", text)  # struct { int x; ...; }
     text = re.sub(r"\[\s*\.\.\.\s*\]", "[]", text)  # int a[...]
@@ -135,8 +137,12 @@ def _parse(prefix: str, text: str, header: bool):
             return c_parser.CParser().parse(_PRELUDE + typedefs + prefix + "\n".join(lines)), len(extra)
         except Exception as exc:  # pycparser raises ParseError and a few plain errors
             match = _POSITION.match(str(exc))
-            if match is None:
-                raise DeclarationError(str(exc)) from None
+            if match is None:  # pycparser 3 names no position for a few errors (an unknown parameter type)
+                repaired = _repair(lines, 0, 0, extra, anywhere=True) if header else None
+                if repaired is None:
+                    raise DeclarationError(str(exc).lstrip(": ") or type(exc).__name__) from None
+                lines, extra = repaired
+                continue
             line = int(match.group(1)) - len(_PRELUDE_NAMES) - len(extra) - base
             message = match.group(3)
             if not header or not 1 <= line <= len(lines):
@@ -148,28 +154,37 @@ def _parse(prefix: str, text: str, header: bool):
     raise DeclarationError("too many unknown types and macros", None)
 
 
-def _repair(lines: list[str], index: int, column: int, extra: list[str]):
-    """(lines, typedefs) with the word that stops the parse at `lines[index]` dealt with."""
-    known = set(_PRELUDE_NAMES) | set(extra) | _C_WORDS
-    words = list(re.finditer(r"[A-Za-z_]\w*", lines[index]))
-    # the word the error names, else the first word of the line that C does not know
-    candidates = [w for w in words if w.start() >= column - 1] + words
-    for word in candidates:
-        name = word.group(0)
-        if name in known:
-            continue
-        rest = lines[index][word.end():].lstrip()
-        following = re.match(r"[A-Za-z_]\w*", rest)
-        after = rest[following.end():].lstrip() if following else ""
-        # `DLL_EXPORT int f(void);`, `GLFWAPI GLFWwindow *f(void);`: a macro in front of
-        # the declaration; but `HANDLE f(void);` is a type named in capitals.
-        macro = following is not None and name.isupper() and (
-            following.group(0) in known or not after.startswith("("))
-        if macro:
-            return lines[:index] + [lines[index][:word.start()] + " " * len(name) + lines[index][word.end():]] \
-                + lines[index + 1:], extra
-        if following or rest.startswith("*"):
-            return lines, extra + [name]  # a type declared elsewhere
+def _repair(lines: list[str], index: int, column: int, extra: list[str], anywhere: bool = False):
+    """(lines, typedefs) with the word that stops the parse at `lines[index]` (or further
+    in the same declaration, up to its `;`; `anywhere`: further on) dealt with; None if no
+    word can be blamed."""
+    text = "\n".join(lines)
+    declared = set(re.findall(r"\b(\w+)\s*;", text)) & set(re.findall(r"typedef\b[^;]*?\b(\w+)\s*;", text))
+    tagged = set(re.findall(r"\b(?:struct|union|enum)\s+(\w+)", text))
+    known = set(_PRELUDE_NAMES) | set(extra) | _C_WORDS | declared | tagged
+    last = index
+    while last < len(lines) - 1 and (anywhere or (";" not in lines[last] and "{" not in lines[last])):
+        last += 1
+    for at in range(index, last + 1):
+        words = list(re.finditer(r"[A-Za-z_]\w*", lines[at]))
+        # the word the error names, else the first word of the line that C does not know
+        candidates = ([w for w in words if w.start() >= column - 1] + words) if at == index else words
+        for word in candidates:
+            name = word.group(0)
+            if name in known:
+                continue
+            rest = lines[at][word.end():].lstrip()
+            following = re.match(r"[A-Za-z_]\w*", rest)
+            after = rest[following.end():].lstrip() if following else ""
+            # `DLL_EXPORT int f(void);`, `GLFWAPI GLFWwindow *f(void);`: a macro in front of
+            # the declaration; but `HANDLE f(void);` is a type named in capitals.
+            macro = following is not None and name.isupper() and (
+                following.group(0) in known or not after.startswith("("))
+            if macro:
+                return lines[:at] + [lines[at][:word.start()] + " " * len(name) + lines[at][word.end():]] \
+                    + lines[at + 1:], extra
+            if following or rest.startswith("*"):
+                return lines, extra + [name]  # a type declared elsewhere
     return None
 
 
@@ -179,7 +194,7 @@ def functions(declarations: str, context: str = "", header: bool = False) -> lis
 
     `context`: the declarations of earlier cdef calls, which cffi accumulates (a later
     cdef may use their types); its functions are not returned."""
-    prefix = c_syntax(context, header) + "\n" if context else ""
+    prefix = c_syntax(context) + "\n" if context else ""  # (read as cdefs: they parsed before)
     skip = prefix.count("\n")
     tree, extra = _parse(prefix, c_syntax(declarations, header), header)
     out = []
