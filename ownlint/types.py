@@ -253,6 +253,7 @@ CHAR_P = "char_p:"
 # Key prefix of an attribute name that holds a library (`self._lib = CDLL(...)`, a class's
 # `lib`): `backend._lib.f()` anywhere in the project calls that library.
 LIBATTR = "libattr:"
+ASSERTS = "asserts"  # the export of a function that raises unless its first argument holds (`_check(rc >= 0)`)
 PROTOTYPE = "prototype"  # the export of a module-level `PROTO = CFUNCTYPE(...)`: calling it makes a callback
 FFIATTR = "ffiattr:"  # the same for an attribute that holds an ffi object (`self._ffi = FFI()`)
 GLOBAL_KEYS = (RESTYPE, INFERRED, CHAR_P, LIBATTR, FFIATTR)  # keys that are not `module.name`: any file naming the function
@@ -412,6 +413,8 @@ class LibraryUse:
     loaded_at: tuple[tuple[str, int], ...] = ()  # (path, line) of each place that loads it
     packs: tuple[str, ...] = ()  # the packs that describe it (recognise it, or give a function a contract)
     functions: tuple[tuple[str, int, Optional[str]], ...] = ()  # (C function, call sites, contract source)
+    # (path, line, why) of each cdef string inference could not read: nothing is guessed from it
+    unread: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

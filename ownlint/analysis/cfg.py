@@ -153,10 +153,12 @@ class Builder:
         span_of: Callable[[cst.CSTNode], Span],
         end_span: Span,
         may_raise: Callable[[cst.CSTNode], bool],
+        asserted: Optional[Callable[[cst.BaseExpression], Optional[cst.BaseExpression]]] = None,
     ) -> None:
         self.name = name
         self.span_of = span_of
         self.may_raise = may_raise
+        self.asserted = asserted
         self.end_span = end_span
         self.blocks: list[Block] = []
         self.frames: list[Frame] = []
@@ -318,6 +320,19 @@ class Builder:
             self.route(IMPLICIT, failed, span)
             self.current = self._new()
             self._edge(test_block, self.current, (node.test, True))
+        elif isinstance(node, cst.Expr) and self.asserted is not None \
+                and (test := self.asserted(node.value)) is not None:
+            # `_check(rc >= 0)`: a function of the project that raises unless its argument
+            # holds is `if not (rc >= 0): raise ...` after the call (its only raise: the
+            # argument's evaluation aside, which is a comparison or a name).
+            self._add(Step("expr", node.value), may_raise=False)
+            test_block = self.current
+            failed = self._new()
+            self._edge(test_block, failed, (test, False))
+            self.current = failed
+            self.route(RAISE, failed, span)
+            self.current = self._new()
+            self._edge(test_block, self.current, (test, True))
         else:
             self._add(Step("stmt", node), may_raise=self.may_raise(node))
 
@@ -500,6 +515,8 @@ def build(
     span_of: Callable[[cst.CSTNode], Span],
     end_span: Span,
     may_raise: Callable[[cst.CSTNode], bool],
+    asserted: Optional[Callable[[cst.BaseExpression], Optional[cst.BaseExpression]]] = None,
 ) -> Graph:
-    """`may_raise(node)` says whether evaluating a statement or expression can raise."""
-    return Builder(name, span_of, end_span, may_raise).build(body)
+    """`may_raise(node)` says whether evaluating a statement or expression can raise;
+    `asserted(call)` gives the condition an assertion helper's call checks (None if not one)."""
+    return Builder(name, span_of, end_span, may_raise, asserted).build(body)

@@ -15,7 +15,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from . import nodes
-from ..types import FFIATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders
+from ..types import ASSERTS, FFIATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders
 
 __all__ = ["Facts", "LibraryObject", "Scope", "collect", "dotted"]
 
@@ -82,6 +82,18 @@ class Facts:
     module_values: dict = field(default_factory=dict)  # module-level name -> the expression bound to it
     own_attrs: set = field(default_factory=set)  # attribute names this module stores libraries or ffi objects in
     qualified_prototypes: set = field(default_factory=set)  # `pkg.ffi.SEEK_CALLBACK`: CFUNCTYPE types of other modules
+    # Assertion helpers (`def _check(ok): if not ok: raise ...`): module-level names, those
+    # defined here, and the qualified names other modules export
+    asserting: set = field(default_factory=set)
+    own_asserting: set = field(default_factory=set)
+    qualified_asserts: set = field(default_factory=set)
+
+    def asserted(self, call: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """The condition `_check(cond)` checks, if the callee is an assertion helper."""
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in self.asserting \
+                and call.args and call.args[0].keyword is None and not call.args[0].star:
+            return call.args[0].value
+        return None
 
     def names_in(self, node: cst.CSTNode) -> set:
         """Every identifier a function, class or lambda mentions, nested scopes included."""
@@ -598,6 +610,8 @@ class _Collector:
                 else f"{module}.{alias.name.value}"
             if self.facts.absolute(self.facts.imports[local], self.facts.module) in self.facts.qualified_prototypes:
                 self.facts.prototypes.add(local)  # `from .ffi import SEEK_CALLBACK`
+            if self.facts.absolute(self.facts.imports[local], self.facts.module) in self.facts.qualified_asserts:
+                self.facts.asserting.add(local)  # `from .utils import _check`
             known = self.facts.qualified_libraries.get(self.facts.absolute(self.facts.imports[local], self.facts.module))
             if known is not None:  # `from .api import library`, where api.py loads it
                 self._imported_library(local, known)
@@ -769,6 +783,9 @@ class _Collector:
                 self.stack[-1].instances[target.value] = value.func.value
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if len(self.stack) == 1 and _raises_unless_first(node):
+            self.facts.asserting.add(node.name.value)
+            self.facts.own_asserting.add(node.name.value)
         if node.name.value == "__getattr__" and self._in_class():
             self.copying.add(self.class_names[-1])
         qual = ".".join(self.class_names[-1:] + [node.name.value]) if self._in_class() else node.name.value
@@ -884,6 +901,8 @@ def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[
     for key, (_origin, value) in (external or {}).items():
         if value == PROTOTYPE:
             facts.qualified_prototypes.add(key)
+        if value == ASSERTS:
+            facts.qualified_asserts.add(key)
         if not isinstance(value, LibraryObject):
             continue
         if key.startswith(LIBATTR):
@@ -935,3 +954,41 @@ def _opaque_handle(node: cst.ClassDef) -> bool:
     which owns nothing itself, unlike a restype class with a `__del__` or a `from_param`."""
     return any(dotted(b.value) in ("c_void_p", "ctypes.c_void_p") for b in node.bases) and not any(
         isinstance(s, cst.FunctionDef) for s in node.body.body)
+
+
+def _raises_unless_first(node: cst.FunctionDef) -> bool:
+    """`def _check(ok): if not ok: raise X` (or `assert ok`, `if ok is not True: raise X`,
+    `if ok is False`, `if ok == False`) as the function's first statement: a call of it is
+    a check of its first argument."""
+    params = node.params.posonly_params + node.params.params
+    if not params or not isinstance(node.body, cst.IndentedBlock):
+        return False
+    name = params[0].name.value
+    statements = list(node.body.body)
+    first = statements[0] if statements else None
+    if _docstring(first) and len(statements) > 1:
+        first = statements[1]
+    if isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1 and isinstance(first.body[0], cst.Assert):
+        test = first.body[0].test
+        return isinstance(test, cst.Name) and test.value == name
+    if not (isinstance(first, cst.If) and first.orelse is None and isinstance(first.body, cst.IndentedBlock)):
+        return False
+    last = first.body.body[-1] if first.body.body else None
+    if not (isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)):
+        return False
+    test = first.test
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return isinstance(test.expression, cst.Name) and test.expression.value == name
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name) \
+            and test.left.value == name:
+        target = test.comparisons[0]
+        value = target.comparator.value if isinstance(target.comparator, cst.Name) else None
+        return (isinstance(target.operator, (cst.Is, cst.Equal)) and value == "False") \
+            or (isinstance(target.operator, (cst.IsNot, cst.NotEqual)) and value == "True")
+    return False
+
+
+def _docstring(statement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
+        and isinstance(statement.body[0], cst.Expr) \
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))

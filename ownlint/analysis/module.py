@@ -15,11 +15,12 @@ from ..contracts import inference, prototypes
 from ..contracts.words import names
 from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
-from ..types import (CHAR_P, FFIATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
+from ..types import (ASSERTS, CHAR_P, FFIATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
                      ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
 from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering
 
 ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
+UNREAD = "(cdef declarations)"  # the LibraryUse that carries the cdefs inference could not read
 
 
 def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
@@ -49,7 +50,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     _untracked(facts, set(string_restypes))
     declared = prototypes.declared(module, lambda node: concrete(span_of(node)).line) \
         if "restype" in text or "argtypes" in text else []
-    inferred_here = inference.local(facts.cdefs, contracts, span_of, declared)
+    unread: list = []  # cdefs nothing could be inferred from: `ownlint libraries` says so
+    inferred_here = inference.local(facts.cdefs, contracts, span_of, declared, unread)
     inferred = inference.merged(inferred_here, external, contracts)
     facts.inferred = {function: guess.contract() for function, guess in inferred.items()}
     facts.inferred_sources = {function: guess.source for function, guess in inferred.items()}
@@ -59,7 +61,7 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     def run(scope: facts_mod.Scope, summaries: dict):
         body, end = _body_of(scope, module, end_of)
         lowerer = lowering.Lowerer(facts, contracts, scope, span_of, code_of, summaries, name, external)
-        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise)
+        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise, facts.asserted if facts.asserting else None)
         blocks = lowering.lower(graph, lowerer)
         where = span_of(scope.node.name) if isinstance(scope.node, cst.FunctionDef) else LazySpan.fixed(Span(1, 0, 1, 0))
         return flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where, graph.regions())
@@ -130,6 +132,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for function, found in facts.library_loaders.items():
         if len(found) == 1 and 0 in found and function not in facts.imports:  # `def load(): return CDLL(...)`
             exports.setdefault(function, ("", dataclasses.replace(found[0], name=function, loader=True)))
+    for name in facts.own_asserting:  # `def _check(ok): if not ok: raise`, for the modules importing it
+        exports.setdefault(name, ("", ASSERTS))
     for name in facts.prototypes:  # `SEEK_CALLBACK = CFUNCTYPE(...)`, for the modules importing it
         if name in facts.module_values and name not in facts.imports:
             exports.setdefault(name, ("", PROTOTYPE))
@@ -160,7 +164,10 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
                    for s in facts.scopes if s.kind == "function" and isinstance(s.node, cst.FunctionDef)) \
         if inferred and findings else ()
     findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [], bodies)
-    return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of, loaded_at)
+    uses = library_uses(facts, contracts, span_of, loaded_at)
+    if unread:
+        uses += (LibraryUse(UNREAD, "cffi", unread=tuple((path, line, why) for line, why in unread)),)
+    return _with_symbols(findings, facts.scopes, span_of), exports, uses
 
 
 def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_at: bool = True) -> tuple:

@@ -90,19 +90,26 @@ def c_syntax(declarations: str, header: bool = False) -> str:
     text = re.sub(r"\.\.\.\s*;", "", text)  # struct { int x; ...; }
     text = re.sub(r"\[\s*\.\.\.\s*\]", "[]", text)  # int a[...]
     if header:
-        text = re.sub(r'extern\s+"C"\s*\{', "", text)
-        text = re.sub(r'extern\s+"C"', "", text)
-        text = re.sub(r"^\s*}\s*$", _balance, text, flags=re.M) if '"C"' in declarations else text
+        text = _unwrap_extern_c(text)
         text = _drop_parenthesised(text, ("__attribute__", "__declspec", "__asm__", "__asm", "_Alignas", "__nonnull"))
         text = re.sub(r"\b(?:__inline__|__inline|inline|__extension__|__restrict__|__restrict|restrict|_Noreturn"
                       r"|__cdecl|__stdcall|__fastcall|_Nonnull|_Nullable|__nonnull)\b", "", text)
     return text
 
 
-def _balance(match: "re.Match[str]") -> str:
-    """A lone `}` closing `extern "C" {` (kept as blank lines when it closes nothing C
-    knows; pycparser reports a stray one, so the header's last lone brace goes)."""
-    return "\n" * match.group(0).count("\n")
+def _unwrap_extern_c(text: str) -> str:
+    """`extern "C" { ... }` -> `...`: the braces go (the matching closing one found by
+    counting), and a lone `extern "C"` in front of a declaration too."""
+    opening = re.compile(r'extern\s+"C"\s*\{')
+    while (match := opening.search(text)) is not None:
+        depth, end = 1, match.end()
+        while end < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        closing = text[end - 1:end] if depth == 0 else ""
+        text = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():end - 1] \
+            + (" " if closing else text[end - 1:end]) + text[end:]
+    return re.sub(r'extern\s+"C"', "", text)
 
 
 def _drop_parenthesised(text: str, words: tuple[str, ...]) -> str:

@@ -14,6 +14,7 @@ uses a stricter subset of the guesses.) Review the draft before using it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 
@@ -128,14 +129,34 @@ def draft(path: str, source: str) -> str:
     return _pack(path, declared, module)
 
 
-def draft_headers(paths: list[str], texts: list[str]) -> str:
-    """A TOML pack for the functions C headers declare, read in order (a later header may
-    use an earlier one's types, as the cdef a binding builds from them does)."""
-    declared: list[cdecls.Function] = []
-    context = ""
+def header_functions(paths: list[str], texts: list[str]) -> list[tuple[cdecls.Function, str]]:
+    """(function, its header) for headers read together in order (a later header may use
+    an earlier one's types and macros, as the cdef a binding builds from them does): one
+    text for pycparser, its lines mapped back to each file. A ConfigError names the file
+    and line of a fault."""
+    starts, joined, line = [], [], 1
     for path, text in zip(paths, texts):
-        declared += functions(text, path, context, header=True)
-        context = f"{context}\n{text}" if context else text
+        starts.append((line, path))
+        joined.append(text)
+        line += text.count("\n") + 1
+    def where(at: int) -> tuple[str, int]:
+        first, path = max((s for s in starts if s[0] <= at), default=starts[0])
+        return path, at - first + 1
+    try:
+        found = cdecls.functions("\n".join(joined), header=True)
+    except cdecls.DeclarationError as exc:
+        path, at = where(exc.line) if exc.line is not None else (paths[0], None)
+        raise ConfigError(path, f"cannot parse the C header: {exc}", at) from None
+    out = []
+    for function in found:
+        path, at = where(function.line)
+        out.append((dataclasses.replace(function, line=at), path))
+    return out
+
+
+def draft_headers(paths: list[str], texts: list[str]) -> str:
+    """A TOML pack for the functions C headers declare, read together in order."""
+    declared = [f for f, _path in header_functions(paths, texts)]
     if not declared:
         raise ConfigError(paths[0], "no function declarations found in the header")
     return _pack(paths[0], declared, "")

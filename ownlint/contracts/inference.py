@@ -10,7 +10,10 @@ for the function replaces the guess.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+
+from typing import Optional
 
 import libcst as cst
 
@@ -24,9 +27,11 @@ def _described(contracts: Contracts, name: str) -> bool:
     return contracts.on_library(name) is not None
 
 
-def local(cdefs: list, contracts: Contracts, span_of, prototypes: list = ()) -> dict[str, InferredContract]:
+def local(cdefs: list, contracts: Contracts, span_of, prototypes: list = (),
+          unread: Optional[list] = None) -> dict[str, InferredContract]:
     """The contracts inferred from this module's cdef strings (`span_of` locates a node)
-    and from its ctypes prototypes (`prototypes`: (cdecls.Function, node) pairs)."""
+    and from its ctypes prototypes (`prototypes`: (cdecls.Function, node) pairs). A cdef
+    pycparser cannot read is skipped, and (line, why) goes into `unread`."""
     declared: list[cdecls.Function] = []
     origin: dict[str, tuple] = {}  # function -> (string node, its text)
     context = ""  # the earlier cdefs of the module: cffi accumulates declarations
@@ -36,8 +41,11 @@ def local(cdefs: list, contracts: Contracts, span_of, prototypes: list = ()) -> 
         except cdecls.DeclarationError:
             try:
                 functions = cdecls.functions(text)
-            except cdecls.DeclarationError:
-                continue  # cffi accepts more than pycparser; nothing is guessed from it
+            except cdecls.DeclarationError as exc:  # cffi accepts more than pycparser: nothing is guessed
+                if unread is not None:
+                    line = concrete(span_of(node)).line + (exc.line - 1 if exc.line is not None else 0)
+                    unread.append((line, str(exc)))
+                continue
         context = f"{context}\n{text}" if context else text
         for function in functions:
             if function.name not in origin:
@@ -134,3 +142,27 @@ def mark(findings: list[Finding], used: dict[str, InferredContract], path: str, 
         out.append(dataclasses.replace(finding, message=finding.message + INFERRED_NOTE,
                                        related=finding.related + (related,)))
     return out
+
+
+def from_headers(paths: tuple[str, ...], contracts: Contracts) -> dict[str, InferredContract]:
+    """The contracts inferred from the C headers a configuration names (`headers = [...]`),
+    read together in order; they apply to any library the project loads, ctypes or cffi,
+    by function name, where no pack describes the function. A header that cannot be read
+    or parsed is a ConfigError naming it (and the line)."""
+    from .infer import header_functions, _read  # the same reading as `ownlint infer foo.h`
+
+    origin: dict[str, str] = {}
+    declared: list[cdecls.Function] = []
+    for function, path in header_functions(list(paths), [_read(p) for p in paths]) if paths else ():
+        if function.name not in origin:
+            declared.append(function)
+            origin[function.name] = path
+    found = {}
+    for name, guess in cdecls.inferred(declared).items():
+        if not _described(contracts, name):
+            line = guess.function.line
+            shown = os.path.relpath(origin[name])  # shown as the linted files are: from here, if below
+            found[name] = InferredContract(name, guess.family, guess.releases, guess.declared,
+                                           origin[name] if shown.startswith("..") else shown,
+                                           Span(line, 0, line, 0), guess.takes, HEADER)
+    return found

@@ -55,6 +55,8 @@ def as_json(libraries: tuple[LibraryUse, ...]) -> dict:
             "loaded_at": [{"path": path, "line": line} for path, line in library.loaded_at],
             "packs": list(library.packs),
             "functions": [{"name": f, "calls": n, "contract": source} for f, n, source in library.functions],
+            **({"unread": [{"path": path, "line": line, "error": why} for path, line, why in library.unread]}
+               if library.unread else {}),
         }
         for library in libraries
     ]}
@@ -65,6 +67,12 @@ def emit(libraries: tuple[LibraryUse, ...], stream: TextIO, form: str) -> None:
         stream.write(json.dumps(as_json(libraries), indent=2) + "\n")
         return
     for library in libraries:
+        if library.unread and not library.functions and not library.loaded_at:  # cdefs of no library here
+            for path, line, why in library.unread:
+                stream.write(f"not read: {path}:{line}: a cdef that cannot be parsed ({why}); nothing is inferred "
+                             "from it\n")
+            stream.write("\n")
+            continue
         where = ", ".join(f"{path}:{line}" for path, line in library.loaded_at) or "outside the linted files"
         packs = ", ".join(library.packs) or "none"
         stream.write(f"{library.name} ({library.kind}): loaded at {where}; packs: {packs}\n")
@@ -72,7 +80,10 @@ def emit(libraries: tuple[LibraryUse, ...], stream: TextIO, form: str) -> None:
         for function, calls, source in library.functions:
             stream.write(f"  {function:<{width}}  {calls:>4} call{'s' if calls != 1 else ' '}  "
                          f"{source if source is not None else '-  (no contract: arguments are only used)'}\n")
+        for path, line, why in library.unread:
+            stream.write(f"  not read: {path}:{line}: the cdef cannot be parsed ({why}); nothing is inferred from it\n")
         stream.write("\n")
     called, known = counts(libraries)
+    libraries = tuple(library for library in libraries if library.functions or library.loaded_at)
     stream.write(f"{len(libraries)} C librar{'ies' if len(libraries) != 1 else 'y'}, {called} C "
                  f"function{'s' if called != 1 else ''} called, {known} with a contract.\n")

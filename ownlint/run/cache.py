@@ -312,7 +312,8 @@ def _encode(outcome: Outcome) -> dict:
         "hidden": [_encode_finding(f) for f in outcome.hidden],
         "error": None if error is None else [error.path, error.message],
         "exports": {name: [origin, _encode_export(s)] for name, (origin, s) in sorted(outcome.exports.items())},
-        "libraries": [[u.name, u.kind, [list(a) for a in u.loaded_at], list(u.packs), [list(f) for f in u.functions]]
+        "libraries": [[u.name, u.kind, [list(a) for a in u.loaded_at], list(u.packs), [list(f) for f in u.functions],
+                       [list(x) for x in u.unread]]
                       for u in outcome.libraries],
     }
 
@@ -332,8 +333,10 @@ def _decode(document) -> Outcome:
                                                   (_list(at, 2) for at in _list(loaded))),
                          tuple(_str(p) for p in _list(packs_)),
                          tuple((_str(f), _int(n), None if source is None else _str(source))
-                               for f, n, source in (_list(entry, 3) for entry in _list(functions))))
-              for name, kind, loaded, packs_, functions in (_list(use, 5) for use in _list(document["libraries"]))),
+                               for f, n, source in (_list(entry, 3) for entry in _list(functions))),
+                         tuple((_path(p), _int(line), _str(why)) for p, line, why in (_list(x, 3) for x in _list(unread))))
+              for name, kind, loaded, packs_, functions, unread in
+              (_list(use, 6) for use in _list(document["libraries"]))),
     )
 
 
