@@ -393,12 +393,16 @@ class _Collector:
         if isinstance(named, cst.SimpleString) and isinstance(named.evaluated_value, str):
             self.facts.declared_restypes.add(named.evaluated_value)
         elif isinstance(named, cst.Name) and (table := self._loop_table(named.value)) is not None:
-            self.facts.declared_restypes.update(table)  # `for name, res, args in PROTOTYPES:`
+            found, complete = table
+            self.facts.declared_restypes.update(found)  # `for name, res, args in PROTOTYPES:`
+            if not complete:  # a computed entry among them: those count, and OWN501 cannot tell the rest
+                self.facts.computed_restypes = True
         elif not (isinstance(named, cst.Name) and self.stack and named.value in self.stack[-1].params):
             self.facts.computed_restypes = True  # (a helper's parameter: its calls name the functions)
 
     def _loop_table(self, name: str):
-        """The first string of each element of the literal table a `for` binds `name` from."""
+        """(the first string of each element of the literal table a `for` binds `name` from,
+        whether every element has one), or None when `name` comes from no literal table."""
         for targets, iterated in reversed(self.loops):
             if name not in targets:
                 continue
@@ -416,7 +420,7 @@ class _Collector:
             else:
                 return None
             found = self.constants_first(elements)
-            return found if len(found) == len(elements) else None
+            return found, len(found) == len(elements)
         return None
 
     @staticmethod
