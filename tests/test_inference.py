@@ -190,3 +190,11 @@ def test_creators_pair_with_the_counterpart_their_verb_names():
     }
     assert cdecls.pairs(declared)["cpSpaceNew"].counterpart == "cpSpaceFree"
     assert "cpSpaceDestroy" not in cdecls.pairs(declared)
+
+
+def test_a_bare_verb_names_no_type():
+    """Wand declares `CloneImages` and libc's `free` as `c_void_p` prototypes: `free` is
+    not the counterpart of every `void *` creator (a false leak on `DestroyImage`'s value)."""
+    declared = [cdecls.Function("CloneImages", "void", ("void",)), cdecls.Function("free", "", ("void",)),
+                cdecls.Function("DestroyImage", "void", ("void",))]
+    assert cdecls.pairs(declared) == {}

@@ -287,7 +287,7 @@ def _stems(before: tuple[str, ...], after: tuple[str, ...], variants: bool) -> l
     stems = [before + after]
     if variants:
         stems += [before + after[:k] for k in range(len(after) - 1, -1, -1)]
-    return stems
+    return [stem for stem in stems if stem]  # a bare verb (`free`) names no type: it pairs with nothing
 
 
 def pairs(declared: list[Function]) -> dict[str, "Pairing"]:
@@ -300,7 +300,7 @@ def pairs(declared: list[Function]) -> dict[str, "Pairing"]:
     for f in declared:
         index = destroyed(f, untyped=True)
         found = _verb(f.name, _DESTROYER_VERBS)
-        if index is not None and found is not None:
+        if index is not None and found is not None and found[1] + found[2]:
             verb, before, after = found
             destroyers.setdefault(before + after, []).append((verb, f, index))
     matched: list[tuple[Function, Function, int, str]] = []
