@@ -185,3 +185,27 @@ def test_a_configured_header_that_cannot_be_parsed_names_its_line(tmp_path):
     code, out, err = run("a.py", cwd=tmp_path)
     assert (code, out) == (2, "")
     assert err.startswith(f"ownlint: error: {tmp_path / 'inc' / 'bad.h'}:3: cannot parse the C header: ")
+
+
+def test_libusb_0_1_is_not_taken_for_libusb_1_0(tmp_path):
+    """pyusb loads libusb-0.1 (`libusb0`, libusb-win32's DLL) beside libusb-1.0: another
+    API, which the libusb pack does not describe."""
+    (tmp_path / "backends.py").write_text(textwrap.dedent(
+        '''\
+        import ctypes
+        from ctypes.util import find_library
+
+        legacy = ctypes.CDLL(find_library("libusb0"))
+        legacy.usb_init()
+        old = ctypes.CDLL("libusb-0.1.so.4")
+        old.usb_init()
+        current = ctypes.CDLL(find_library("usb-1.0"))
+        current.libusb_exit(None)
+        windows = ctypes.CDLL("libusb-1.0.dll")
+        windows.libusb_exit(None)
+        '''
+    ))
+    code, out, err = run("libraries", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert code == 0, err
+    assert {row["name"]: row["packs"] for row in json.loads(out)["libraries"]} == {
+        "libusb0": [], "libusb-0.1.so.4": [], "usb-1.0": ["libusb"], "libusb-1.0.dll": ["libusb"]}

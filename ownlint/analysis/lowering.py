@@ -88,6 +88,8 @@ class Lowerer:
         self.external = external or {}  # qualified name -> (path, Summary) of other modules' functions
         self.facts = facts
         self.contracts = contracts
+        self._retyping_packs = {t.pack for t in contracts.tables
+                                if t.library.kind in (ReceiverKind.MODULE, ReceiverKind.FFI_OBJECT)}
         self.scope = scope
         self.span_of = span_of
         self.code_of = code_of
@@ -409,6 +411,12 @@ class Lowerer:
                 frees = destructor is None or detach or self._frees(destructor.value)
                 self.out.append(E.Manage(key, span, callee.text, detach, frees))
             elif index in contract.out or index == contract.reallocates:
+                continue
+            elif index == contract.alias_of and contract.pack in self._retyping_packs:
+                # ctypes' or cffi's own casts, `byref`, `pointer`, `addressof` read nothing
+                # through the pointer (`cast(p, c_void_p).value` of a released `p`, a
+                # registry key): using the alias is what uses the value. A C function that
+                # returns its argument (`cpSpaceAddBody`) does use it.
                 continue
             else:
                 self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True,

@@ -314,7 +314,7 @@ def _plan(table: dict, previous: dict, contracts: Contracts, where: dict, home: 
             pieces.add(name)  # a bound C function, or a loader: called by its name
             wrappers.add(name)
         elif isinstance(value[1], LibraryObject):  # only a call of a function on it matters
-            pieces.add(name + _AN_ATTRIBUTE)
+            pieces.add(name + _USED_OR_RENAMED)  # `glfw.f`, or `glfw as _glfw` (then `_glfw.f`)
             # Also in a file with no FFI word (`from .api import libc`): its name first,
             # which is cheap to look for; the call is checked after.
             wrappers.add(name)
@@ -358,7 +358,7 @@ class _Needle:
 
     def __init__(self, pieces: set) -> None:
         self.pattern = rb"\b(?:" + b"|".join(sorted(pieces)) + rb")\b"
-        heads = {piece[: -len(_AN_ATTRIBUTE)] if piece.endswith(_AN_ATTRIBUTE) else piece for piece in pieces}
+        heads = {piece[: -len(_USED_OR_RENAMED)] if piece.endswith(_USED_OR_RENAMED) else piece for piece in pieces}
         # A name that is not an ASCII word (escaped, or spelled with other characters) is
         # not a token: then only the expression can tell.
         self.words = frozenset(heads) if all(_WORD.fullmatch(head) for head in heads) else None
@@ -453,12 +453,17 @@ def _calls_library(name: str, value, raw: bytes) -> bool:
     packs may describe it."""
     if not isinstance(value, LibraryObject) or value.function or value.loader or value.binds:
         return True
-    return re.search(rb"\b" + re.escape(name.encode()) + _A_CALL, raw) is not None
+    # Imported under another name (`from .library import glfw as _glfw`), the calls use it.
+    exported = re.escape(name.encode())
+    names = [exported] + [re.escape(a) for a in re.findall(rb"\b" + exported + rb"\s+as\s+(\w+)", raw)]
+    return any(re.search(rb"\b" + n + _A_CALL, raw) is not None for n in names)
 
 
 _AN_ATTRIBUTE = rb"\s*\.\s*\w+"
 _WORD = re.compile(rb"\w+")
 _A_CALL = _AN_ATTRIBUTE + rb"\s*\("
+_AN_ALIAS = rb"\s+as\s+\w+"
+_USED_OR_RENAMED = rb"(?:" + _AN_ATTRIBUTE + rb"|" + _AN_ALIAS + rb")"
 
 
 def _digest(external: Optional[dict]) -> str:

@@ -60,6 +60,15 @@ def monitor_name_freed(monitor):
     libc.free(name)  # expect: OWN103:5
 
 
+def window_cast_used_after_destroy():
+    window = _glfw.glfwCreateWindow(640, 480, b"x", None, None)
+    if not window:
+        return
+    _glfw.glfwDestroyWindow(window)
+    view = ctypes.cast(window, ctypes.c_void_p)
+    _glfw.glfwSwapBuffers(view)  # expect: OWN101:27
+
+
 # VALID
 
 def window_destroyed_in_finally(title):
@@ -91,3 +100,14 @@ def monitors():
     count = ctypes.c_int(0)
     array = _glfw.glfwGetMonitors(ctypes.byref(count))
     return [array[i] for i in range(count.value)]
+
+
+def window_address_as_key_after_destroy():
+    # pyGLFW 2.11.0 `destroy_window`: the address of the destroyed window (re-typed,
+    # not read through) removes its callbacks from a registry.
+    window = _glfw.glfwCreateWindow(640, 480, b"x", None, None)
+    if not window:
+        return
+    _glfw.glfwDestroyWindow(window)
+    registry_key = ctypes.cast(window, ctypes.c_void_p)
+    return registry_key
