@@ -153,6 +153,8 @@ class Returns(enum.Enum):
     CALLBACK = "callback"  # a Python callable C can call (ffi.callback); must stay alive while C keeps it
     HANDLE = "handle"  # a void* standing for a Python object (ffi.new_handle); the same
     FINALIZER = "finalizer"  # weakref.finalize: calling it releases the managed argument once; .detach() undoes it
+    ELEMENT = "element"  # an element owned by the container `owner` (`sk_X509_value`): freed with it by
+    #                      a release with `elements = true`; taking it over is legal if the container is freed alone
 
 
 class MayFail(enum.Enum):
@@ -183,6 +185,11 @@ class Contract:
     takes: tuple[int, ...] = ()
     keeps: tuple[int, ...] = ()
     holder: Optional[int] = None  # the argument that keeps them; releasing it lets them go
+    # The owned result (or out values) depends on this argument (a proxy on its display):
+    # using or releasing it after the parent's release is OWN106.
+    parent: Optional[int] = None
+    elements: bool = False  # releases the elements of the container it releases too (`sk_X509_pop_free`)
+    held_by_result: bool = False  # `holder = "result"`: the returned object keeps them (`FPDF_LoadMemDocument`)
     calls: tuple[int, ...] = ()
     stores: tuple[int, ...] = ()  # the result holds raw pointers to these arguments' values
     manages: Optional[int] = None
@@ -192,7 +199,16 @@ class Contract:
     # for all); `family` is used when this is empty.
     out_family: tuple[str, ...] = ()
     refs: Optional[int] = None  # gives the caller one more reference to this argument (`g_object_ref`)
+    # ... or takes over its floating reference instead (`g_object_ref_sink`): one more
+    # reference only on an object the caller did not create
+    floating: bool = False
     takes_on_success: tuple[int, ...] = ()  # takes these arguments only when it succeeds (`sk_X509_push`)
+    # The library allocates what the caller's struct at this argument holds (`git_strarray`,
+    # filled by `git_remote_list`): the struct now holds an owned value of `family` ...
+    fills: Optional[int] = None
+    # ... which a function with `empties` releases through the same pointer; the struct
+    # itself (Python's `ffi.new` memory) is not freed.
+    empties: Optional[int] = None
 
     def family_of_out(self, position: int) -> str:
         """The family of the value the `position`-th out-parameter receives."""
@@ -341,6 +357,12 @@ class PackFunctions:
     patterns: tuple = field(default=(), hash=False, compare=False)
     explicit: bool = False  # given with --pack or `packs = [...]` (the summary names it if it matches no call)
 
+    def pattern_of(self, name: str) -> str:
+        """The glob that gives `name` its contract here, or "" when an entry names it."""
+        if name in self.functions:
+            return ""
+        return next((glob for glob, regex, _contract in self.patterns if regex.fullmatch(name)), "")
+
     def contract_for(self, name: str, explicit: bool = True) -> Optional[Contract]:
         if explicit:
             return self.functions.get(name)
@@ -412,7 +434,8 @@ class LibraryUse:
     kind: str  # "ctypes" or "cffi"
     loaded_at: tuple[tuple[str, int], ...] = ()  # (path, line) of each place that loads it
     packs: tuple[str, ...] = ()  # the packs that describe it (recognise it, or give a function a contract)
-    functions: tuple[tuple[str, int, Optional[str]], ...] = ()  # (C function, call sites, contract source)
+    # (C function, call sites, contract source, the pattern of that pack that matched it or "")
+    functions: tuple[tuple[str, int, Optional[str], str], ...] = ()
     # (path, line, why) of each cdef string inference could not read: nothing is guessed from it
     unread: tuple[tuple[str, int, str], ...] = ()
 

@@ -6,7 +6,7 @@ import libcst as cst
 import pytest
 
 from ownlint.analysis.cfg import MODELED, TRANSPARENT
-from ownlint.analysis.typestate import LEAK, Ev, State, apply, transition
+from ownlint.analysis.typestate import DANGLING, LEAK, Ev, State, apply, transition
 
 
 def test_every_libcst_statement_kind_is_classified():
@@ -57,6 +57,15 @@ ROWS = [
     (S.ESCAPED, Ev.DIES, S.ESCAPED, None),
     (S.NULL, Ev.DIES, S.NULL, None),
     (S.RELEASED, Ev.DIES, S.RELEASED, None),
+    (S.PYOWNED, Ev.KEEP, S.KEPT_MEMORY, None),
+    (S.KEPT_MEMORY, Ev.UNKEEP, S.PYOWNED, None),
+    (S.KEPT_MEMORY, Ev.ESCAPE, S.ESCAPED, None),
+    (S.KEPT_MEMORY, Ev.DIES, S.KEPT_MEMORY, DANGLING),
+    (S.KEPT_MEMORY, Ev.RELEASE, S.KEPT_MEMORY, "OWN103"),
+    (S.ELEMENT, Ev.RELEASE, S.RELEASED, None),
+    (S.ELEMENT, Ev.MANAGE, S.MANAGED, None),
+    (S.ELEMENT, Ev.DIES, S.ELEMENT, None),
+    (S.ELEMENT, Ev.USE, S.ELEMENT, None),
 ]
 
 

@@ -51,11 +51,11 @@ def test_libraries_json_lists_every_library_function_and_contract(project):
     assert (code, err) == (0, "")
     assert json.loads(out) == {"libraries": [
         {"name": "c", "kind": "ctypes", "loaded_at": [{"path": "binding.py", "line": 6}], "packs": ["libc"],
-         "functions": [{"name": "free", "calls": 1, "contract": "libc"}]},
+         "functions": [{"name": "free", "calls": 1, "contract": "libc", "pattern": None}]},
         {"name": "foo", "kind": "ctypes", "loaded_at": [{"path": "binding.py", "line": 4}], "packs": [],
-         "functions": [{"name": "foo_free", "calls": 1, "contract": None},
-                       {"name": "foo_new", "calls": 1, "contract": None},
-                       {"name": "foo_run", "calls": 2, "contract": None}]},
+         "functions": [{"name": "foo_free", "calls": 1, "contract": None, "pattern": None},
+                       {"name": "foo_new", "calls": 1, "contract": None, "pattern": None},
+                       {"name": "foo_run", "calls": 2, "contract": None, "pattern": None}]},
     ]}
 
 
@@ -75,6 +75,42 @@ def test_libraries_text(project):
         2 C libraries, 4 C functions called, 1 with a contract.
         """
     )
+
+
+def test_libraries_name_the_pattern_that_gave_a_contract(project):
+    """An entry that names a function wins over a pattern; `ownlint libraries` says which
+    of the two gave each function its contract."""
+    (project / "foo.toml").write_text(textwrap.dedent(
+        """\
+        [pack]
+        name = "foo"
+
+        [families]
+        foo = "foo handles"
+
+        [functions."foo_*_free"]
+        releases = 0
+        family = "foo"
+
+        [functions.foo_free]
+        releases = 0
+        family = "foo"
+
+        [functions."foo_r?n"]
+        """))
+    (project / "more.py").write_text("from binding import _foo\n\n\ndef f(h):\n    _foo.foo_tree_free(h)\n")
+    code, out, _ = run("libraries", "--no-cache", "--pack", "foo.toml", "--format", "json", ".", cwd=project)
+    assert code == 0
+    foo = next(library for library in json.loads(out)["libraries"] if library["name"] == "foo")
+    assert foo["functions"] == [
+        {"name": "foo_free", "calls": 1, "contract": "foo", "pattern": None},
+        {"name": "foo_new", "calls": 1, "contract": None, "pattern": None},
+        {"name": "foo_run", "calls": 2, "contract": "foo", "pattern": "foo_r?n"},
+        {"name": "foo_tree_free", "calls": 1, "contract": "foo", "pattern": "foo_*_free"},
+    ]
+    code, out, _ = run("libraries", "--no-cache", "--pack", "foo.toml", ".", cwd=project)
+    assert "  foo_run           2 calls  foo (pattern foo_r?n)\n" in out
+    assert "  foo_free          1 call   foo\n" in out
 
 
 def test_summary_names_what_has_no_pack_and_an_unmatched_pack(project):

@@ -66,6 +66,23 @@ def test_valid_pack_with_extends(tmp_path):
         ('[pack]\nname = "x"\n[library]\npaths = ["(ab|a)*x"]\n',
          ":4: `library.paths`: regular expression '(ab|a)*x' repeats an alternation, which can take exponential "
          "time on a long library name; write the alternatives as separate patterns"),
+        ('[pack]\nname = "x"\n[functions.f]\nreturns = "owned"\nowner = 0\n',
+         ":5: `functions.f.owner`: `owner` names the argument that owns a borrowed result (`returns = \"borrowed\"`) "
+         "or borrowed out-parameters (`out`)"),
+        ('[pack]\nname = "x"\n[functions.f]\nfills = 0\n',
+         ":4: `functions.f.fills`: `fills` needs `family`, the family of what the struct holds"),
+        ('[pack]\nname = "x"\n[families]\ns = "s"\n[functions.f]\nempties = 0\n',
+         ":6: `functions.f.empties`: `empties` needs `family`, the family of what the struct holds"),
+        ('[pack]\nname = "x"\n[families]\ns = "s"\n[functions.f]\nreturns = "owned"\nfamily = "s"\nfills = 1\n',
+         ":8: `functions.f.fills`: a function that fills a struct returns \"status\" or nothing, and has no `out`"),
+        ('[pack]\nname = "x"\n[functions.f]\nfloating = true\n',
+         ":4: `functions.f.floating`: `floating = true` describes a reference that may sink a floating one: "
+         "it needs `refs`"),
+        ('[pack]\nname = "x"\n[functions.f]\nkeeps = [0]\nholder = "caller"\n',
+         ":5: `functions.f.holder`: unknown value 'caller'; a holder is an argument position or \"result\""),
+        ('[pack]\nname = "x"\n[functions.f]\nkeeps = [0]\nholder = "result"\n',
+         ":5: `functions.f.holder`: `holder = \"result\"` needs an owned result (`returns = \"owned\"`), whose "
+         "release lets the kept arguments go"),
         ('[pack]\nname = "x"\n[library]\npaths = ["(x"]\n',
          ":4: `library.paths`: invalid regular expression '(x': missing ), unterminated subpattern at position 0"),
     ],

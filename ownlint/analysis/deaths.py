@@ -82,8 +82,12 @@ class Deaths:
         found = []
         for site_id, deaths in sorted(self.dangling.items()):
             site = self.sites[site_id]
-            code = "OWN302" if site.state is State.HANDLE else "OWN301"
-            what = "handle" if code == "OWN302" else "callback"
+            if site.state is State.PYOWNED:  # Python memory (a buffer view: OWN304)
+                code = "OWN304" if site.family == "buffer" else "OWN303"
+                what = "buffer" if code == "OWN304" else "memory"
+            else:
+                code = "OWN302" if site.state is State.HANDLE else "OWN301"
+                what = "handle" if code == "OWN302" else "callback"
             kind, span, holders = sorted(deaths, key=lambda d: (d[1], d[0]))[0]
             registered = sorted((s, call) for _, call, s in holders)
             if not registered:
@@ -96,7 +100,8 @@ class Deaths:
             else:
                 primary, tail = where, f"is collected {exit_words(kind, span, self.scope)}"
             name = self._name(site_id, f"the {what} `{site.call}(...)`")
-            message = f"{name} is kept by `{call}` but nothing keeps it alive: it {tail}, and C calls into freed memory"
+            harm = "C calls into freed memory" if what in ("callback", "handle") else "C reads freed memory"
+            message = f"{name} is kept by `{call}` but nothing keeps it alive: it {tail}, and {harm}"
             related = [Related(self.path, where, f"`{call}` keeps it")] if primary != where else []
             related.append(Related(self.path, site.span, f"{what} created here"))
             found.append(Finding(code, self.path, primary, message, tuple(related)))

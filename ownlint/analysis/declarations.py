@@ -15,7 +15,7 @@ from ..contracts.packs import Contracts
 from ..types import Finding, Related, Returns, StringRestype, concrete
 
 STRING_TYPES = frozenset({"ctypes.c_char_p", "ctypes.c_wchar_p"})
-POINTERS = frozenset({Returns.OWNED, Returns.BORROWED, Returns.STATIC, Returns.SINGLETON})
+POINTERS = frozenset({Returns.OWNED, Returns.BORROWED, Returns.STATIC, Returns.SINGLETON, Returns.ELEMENT})
 
 
 def check(path: str, facts: Facts, contracts: Contracts, span_of, elsewhere: dict) -> list[Finding]:

@@ -28,6 +28,12 @@ class Acquire:
     success: tuple[object, ...] = ()
     realloc_of: Optional[str] = None  # key of the block that realloc may have released
     inside: tuple = ()  # (path or "" for this file, where, call) of the acquisition inside a factory
+    # A borrowed out-parameter (`git_config_next`): valid only while `owner` lives, so handing
+    # it to Python code that may keep it, without its owner, lets it outlive the owner.
+    out_borrowed: bool = False
+    # Contents the library put into the struct at `target` (`fills`): owned here only when
+    # that struct is Python memory this scope made; otherwise its maker disposes of them.
+    filled: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,21 @@ class Release:
     call: str
     family: str
     python: bool = False  # ffi.release: the legal early release of Python-owned memory
+    contents: bool = False  # releases what a struct holds (`git_strarray_dispose`), not the struct
+    elements: bool = False  # releases a container's elements too (`sk_X509_pop_free`)
     inside: tuple = ()  # (path or "" for this file, where, call) of the release inside a destroyer
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The caller gets one more reference to `key`'s object (`g_object_ref`, `CFRetain`):
+    one more release of it is now due."""
+
+    key: str
+    span: Span
+    call: str
+    family: str
+    floating: bool = False  # sinks a floating reference instead, if the object has one
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,8 @@ class Escape:
     key: str
     span: Span
     returned: bool = False  # `return x`: the caller receives it (a factory's result)
+    call: str = ""  # the Python callable it is handed to, which may keep it
+    along: tuple = ()  # the other keys handed to that call (and its receiver)
 
 
 @dataclass(frozen=True)
@@ -154,4 +176,4 @@ class ScopeExit:
     scope: str
 
 
-Event = Union[Acquire, View, Use, Release, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]
+Event = Union[Acquire, View, Use, Release, Ref, Transfer, Escape, Manage, Keep, Pin, Bind, Kill, Discard, Assume, ScopeExit]

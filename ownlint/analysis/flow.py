@@ -22,7 +22,8 @@ Vid = tuple  # (site span or ("param", key), generation 0 | 1)
 
 _OWNING = frozenset({State.OWNED, State.MAYBE, State.PENDING})
 # Values whose fields are C memory: storing a pointer there keeps nothing alive.
-_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED})
+_C_MEMORY = frozenset({State.OWNED, State.MAYBE, State.PYOWNED, State.BORROWED, State.ESCAPED, State.KEPT_MEMORY,
+                       State.ELEMENT})
 _HANDLED = frozenset({State.RELEASED, State.ESCAPED, State.TRANSFERRED, State.MANAGED})
 _STATE_OF_RETURN = {
     State.BORROWED: "is borrowed from {owner}",
@@ -36,21 +37,25 @@ _STATE_OF_RETURN = {
 class VState:
     states: frozenset
     released: frozenset = frozenset()  # spans of the releases that reached here
-    owners: frozenset = frozenset()  # value ids this borrowed value points into
+    owners: frozenset = frozenset()  # value ids this borrowed value points into (or, owned, depends on)
     realloc_of: frozenset = frozenset()  # value ids realloc may have released
     holders: frozenset = frozenset()  # (holder value id or None, call, span) that keep this value
     pinned: frozenset = frozenset()  # (value id, span, field): C memory that stores a raw pointer to this
     dangling: frozenset = frozenset()  # (field, store span, owner site, kind, death span): freed memory it points to
+    refs: int = 0  # references taken on it here (`g_object_ref`) beyond the one it was acquired with
 
     def join(self, other: "VState") -> "VState":
         """The join of both; `self` itself when `other` adds nothing (so that an unchanged
-        store is recognised by identity, without comparing it)."""
+        store is recognised by identity, without comparing it). Paths that took different
+        numbers of references (a loop, a branch) cannot be counted: the value escapes."""
         if other is self or (
             other.states <= self.states and other.released <= self.released and other.owners <= self.owners
             and other.realloc_of <= self.realloc_of and other.holders <= self.holders
-            and other.pinned <= self.pinned and other.dangling <= self.dangling
+            and other.pinned <= self.pinned and other.dangling <= self.dangling and other.refs == self.refs
         ):
             return self
+        if other.refs != self.refs:
+            return VState(frozenset({State.ESCAPED}), self.released | other.released, self.owners | other.owners)
         return VState(
             self.states | other.states,
             self.released | other.released,
@@ -59,8 +64,12 @@ class VState:
             self.holders | other.holders,
             self.pinned | other.pinned,
             self.dangling | other.dangling,
+            self.refs,
         )
 
+
+_UNSEEN = VState(frozenset())  # what a key holds when nothing tracked is there
+_MAX_REFS = 3  # references counted on one value; past this it escapes
 
 # States in which a value's death is a problem (a leak, a kept callback collected): read
 # from the transition table. Only values in one of them need looking at when a scope exits.
@@ -264,7 +273,7 @@ class Interpreter:
         # What the function does to its parameters and returns (its callers' view).
         self.param_release: dict = {}  # name -> (where, call, family) of its first release
         self.param_always_released: dict = {}  # name -> released at every return so far
-        self.param_used: dict = {}  # name -> where it is first passed to C
+        self.param_used: dict = {}  # name -> where it is first used (passed to a call, read through)
         self.param_escaped: set = set()
         self.returned: list = []  # (site, states) of each value a return statement hands back
         self.deaths = Deaths(path, scope)  # sites, labels, and what died: reported at the end
@@ -284,6 +293,10 @@ class Interpreter:
         self.infeasible = False
         self.release_inside: dict = {}  # call site -> (where, call) of the release inside the callee
         self.null_reported: set = set()  # acquisition sites already reported as OWN503
+        self.out_borrowed: dict = {}  # site of a borrowed out-parameter -> the key of its owner
+        # Python memory that escaped on some path (stored, handed to unknown code): something
+        # else may keep it alive, so C keeping it is not followed (escape is silence).
+        self.memory_escaped: set = set()
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -359,6 +372,8 @@ class Interpreter:
         if vstate is None:
             return {}
         states, problems = apply(vstate.states, event)
+        if event is Ev.ESCAPE and State.PYOWNED in vstate.states:
+            self.memory_escaped.add(vid[0])
         if not states:
             self.infeasible = True
         if states != vstate.states or (release_span is not None and release_span not in vstate.released):
@@ -386,7 +401,7 @@ class Interpreter:
         vstate = store.vals.pop(vid, None)
         if vstate is None:
             return
-        if vstate.pinned and kind in ("temp", "rebind", "del") and State.PYOWNED in vstate.states:
+        if vstate.pinned and kind in ("temp", "rebind", "del") and vstate.states & {State.PYOWNED, State.KEPT_MEMORY}:
             self._dropped_owner(store, vid, vstate, kind, span)
         _, problems = apply(vstate.states, Ev.DIES)
         if not self.reporting:
@@ -502,7 +517,13 @@ class Interpreter:
                 self.deaths.sites.setdefault(pending, Site(ev.site, ev.call, ev.family, State.PENDING))
                 self.deaths.labels.setdefault(pending, ev.realloc_of)
                 self.realloc_site[old] = pending
-        store.vals[vid] = VState(frozenset({ev.state}), owners=owners, realloc_of=realloc_of)
+        state = ev.state
+        if ev.filled and not all(store.vals.get(struct, _UNSEEN).states == {State.PYOWNED}
+                                 for struct in store.env.get(ev.target) or {None}):
+            state = State.ESCAPED  # a struct made elsewhere (a parameter, a context manager's)
+        store.vals[vid] = VState(frozenset({state}), owners=owners, realloc_of=realloc_of)
+        if ev.out_borrowed and ev.owner:
+            self.out_borrowed[ev.site] = ev.owner
         self._unbind(store, ev.target, "rebind", ev.site)
         store.bind(ev.target, frozenset({vid}))
         if ev.status:  # (several out-parameters of one call share its status)
@@ -519,12 +540,13 @@ class Interpreter:
                 continue
             if ev.passed:
                 self._report_dangling(store, vid, ev.span)
-                if self.reporting and _entry_param(vid) in self.params:
-                    self.param_used.setdefault(_entry_param(vid), ev.span)
+            if self.reporting and _entry_param(vid) in self.params and (ev.to_c or not ev.passed):
+                # Passed to C or read through (`arr.count`): a reader, for other modules.
+                self.param_used.setdefault(_entry_param(vid), ev.span)
             event = Ev.METHOD_USE if ev.method else Ev.C_USE if ev.to_c else Ev.USE
             problems = self._step(store, vid, event, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.method, how=ev.how, inside=ev.inside)
-            if State.BORROWED in vstate.states:
+            if vstate.owners:  # borrowed from, or depending on, a released value
                 for owner in _ordered(vstate.owners):
                     ostate = store.vals.get(owner)
                     if ostate is not None and State.RELEASED in ostate.states:
@@ -549,6 +571,18 @@ class Interpreter:
             vstate = store.vals.get(vid)
             if vstate is None:
                 continue
+            if vstate.refs:  # gives back a reference taken here; the object still lives
+                store.vals[vid] = replace(vstate, refs=vstate.refs - 1)
+                continue
+            if vstate.owners and vstate.states & (_OWNING | {State.ELEMENT}):
+                self._after_parent(store, vid, vstate, ev)
+            if ev.contents and State.PYOWNED in vstate.states:
+                # Emptying a struct of Python's memory that was not filled here (a helper that
+                # disposes what its caller's call filled): nothing this scope owns.
+                if vstate.states == {State.PYOWNED}:
+                    continue
+                vstate = replace(vstate, states=vstate.states - {State.PYOWNED})
+                store.vals[vid] = vstate
             site = self._site(vid)
             if (
                 not ev.python and site is not None and site.family and ev.family
@@ -562,8 +596,53 @@ class Interpreter:
                 )
             problems = self._step(store, vid, Ev.RELEASE_PY if ev.python else Ev.RELEASE, ev.span, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
+            self._elements_of(store, vid, ev)
         released = store.env.get(ev.key, frozenset())
         self._let_go(store, lambda holder, call, span: holder in released)
+
+    def _elements_of(self, store: Store, container: Vid, ev: E.Release) -> None:
+        """A container's release and the elements taken from it (`sk_X509_value`): one that
+        frees them (`sk_X509_pop_free`) frees again those released or handed to `ffi.gc`
+        here, and leaves the others dangling (OWN106 if used or released afterwards); one
+        that frees only the container leaves them to whoever took them over."""
+        for vid in _ordered([v for v in store.vals.linked if container in store.vals[v].owners]):
+            vstate = store.vals[vid]
+            site = self._site(vid)
+            if site is None or site.state is not State.ELEMENT:
+                continue
+            if not ev.elements:
+                store.vals[vid] = replace(vstate, owners=vstate.owners - {container})
+                continue
+            label = self.deaths.labels.get(vid[0])
+            name = f"`{label}`" if label else f"the element from `{site.call}`"
+            if State.MANAGED in vstate.states:
+                manager = self.managed_at.get(vid, (None, "ffi.gc"))
+                self._report("OWN105", ev.span,
+                             f"{name}, taken from the container by `{site.call}`, is managed by `{manager[1]}`; "
+                             f"`{ev.call}` frees it as well", self._acquired_note(vid))
+            elif State.RELEASED in vstate.states:
+                when, notes = self._released_note(vstate)
+                self._report("OWN102", ev.span,
+                             f"`{ev.call}` frees {name}, taken from the container by `{site.call}`, again; "
+                             f"it was already released{when}", notes + self._acquired_note(vid))
+
+    def _after_parent(self, store: Store, vid: Vid, vstate: VState, ev: E.Release) -> None:
+        """A child released after the value it depends on (a proxy after its display's
+        disconnect): the release reaches into freed memory."""
+        for parent in _ordered(vstate.owners):
+            pstate = store.vals.get(parent)
+            if pstate is not None and State.RELEASED in pstate.states:
+                when, notes = self._released_note(pstate)
+                site = self._site(vid)
+                relation = "the container that owns it" if site and site.state is State.ELEMENT \
+                    else f"{self._owner_name(store, vstate)}, which it depends on,"
+                self._report(
+                    "OWN106", ev.span,
+                    f"{_describe(ev.key, site)} is released by `{ev.call}` after {relation} was released{when}"
+                    + ("" if site and site.state is State.ELEMENT else ": release it first"),
+                    notes + self._acquired_note(vid),
+                )
+                return
 
     def _let_go(self, store: Store, which) -> None:
         """C no longer holds the values kept by the holders `which(holder, call, span)` selects."""
@@ -584,15 +663,53 @@ class Interpreter:
         ))
         for vid in _ordered(store.env.get(ev.key, frozenset()) if ev.key else ()):
             vstate = store.vals.get(vid)
-            if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT}:
-                continue
+            if vstate is None or not vstate.states & {State.CALLBACK, State.HANDLE, State.KEPT, State.KEPT_MEMORY}:
+                if vstate is None or State.PYOWNED not in vstate.states or vid[0] in self.memory_escaped:
+                    continue
             self._step(store, vid, Ev.KEEP, ev.span)
             added = frozenset((h, ev.call, ev.span) for h in holders)
             store.vals[vid] = replace(store.vals[vid], holders=store.vals[vid].holders | added)
 
+    def _ref(self, store: Store, ev: E.Ref) -> None:
+        """One more reference: on a value this scope owns, one more release is due; on one
+        it does not own (a parameter, an attribute, a borrowed result), this scope now owns
+        one reference, acquired here. Anything else (a loop's element, a global, a value
+        whose count differs by path) cannot be counted: it escapes."""
+        for vid in _ordered(self._lazy(store, ev.key)):
+            vstate = store.vals.get(vid)
+            if vstate is None:
+                continue
+            if ev.floating and vstate.states & {State.OWNED, State.MANAGED}:
+                # A new object may be floating (sunk: no new reference) or not: uncountable.
+                store.vals[vid] = VState(frozenset({State.ESCAPED}), vstate.released)
+            elif vstate.states <= {State.OWNED, State.MANAGED} and vstate.refs < _MAX_REFS:
+                store.vals[vid] = replace(vstate, refs=vstate.refs + 1)
+            elif not vstate.refs and (vstate.states in ({State.BORROWED}, {State.ELEMENT}) or (
+                    vstate.states == {State.UNKNOWN} and (_entry_param(vid) in self.params or _entry_attr(vid)))):
+                self._own_reference(store, vid, ev)
+            elif not vstate.states & {State.RELEASED, State.TRANSFERRED}:
+                store.vals[vid] = VState(frozenset({State.ESCAPED}), vstate.released)
+
+    def _own_reference(self, store: Store, vid: Vid, ev: E.Ref) -> None:
+        """The object `vid` is, now with a reference this scope owns: a new value acquired
+        by the reference call, held by every key that held `vid`."""
+        mine = (ev.span, 0)
+        family = ev.family or (self._site(vid).family if self._site(vid) else "")
+        self.deaths.sites.setdefault(ev.span, Site(ev.span, ev.call, family, State.OWNED))
+        if mine in store.vals and store.referenced(mine):
+            self._rename(store, mine)
+        store.vals[mine] = VState(frozenset({State.OWNED}))
+        for key in sorted(store.holders_of.get(vid, ())):
+            store.bind(key, (store.env[key] - {vid}) | {mine})
+        if not store.referenced(vid):
+            store.vals.pop(vid, None)
+
     def _transfer(self, store: Store, ev: E.Transfer) -> None:
         for vid in _ordered(self._lazy(store, ev.key)):
             vstate = store.vals.get(vid)
+            if vstate is not None and vstate.refs:  # hands over a reference taken here
+                store.vals[vid] = replace(vstate, refs=vstate.refs - 1)
+                continue
             problems = self._step(store, vid, Ev.TRANSFER, ev.span, ev.span)
             self._word(store, vid, problems, ev.key, ev.span, ev.call, vstate)
 
@@ -618,6 +735,8 @@ class Interpreter:
                         self.attr_escaped.add(_entry_attr(vid))
         for key in keys:
             for vid in _ordered(store.env.get(key, frozenset())):
+                if ev.call and vid[0] in self.out_borrowed:
+                    self._loose_borrowed(store, vid, key, ev)
                 self._report_dangling(store, vid, ev.span)  # returned or stored with a dangling field
                 if self.reporting:
                     if _entry_param(vid) in self.params:
@@ -627,6 +746,26 @@ class Interpreter:
                 self._step(store, vid, Ev.ESCAPE, ev.span)
         for key in keys[1:]:
             store.unbind(key)
+
+    def _loose_borrowed(self, store: Store, vid: Vid, key: str, ev: E.Escape) -> None:
+        """A borrowed out-parameter handed to Python code that may keep it (an object built
+        around it), with nothing of its owner going along: it outlives the owner's release."""
+        vstate = store.vals.get(vid)
+        owner = self.out_borrowed[vid[0]]
+        if vstate is None or State.BORROWED not in vstate.states:
+            return
+        for other in ev.along:
+            if other == key:
+                continue
+            if other == owner or owner.startswith(f"{other}.") or store.env.get(other, frozenset()) & vstate.owners:
+                return
+        site = self._site(vid)
+        self._report(
+            "OWN106", ev.span,
+            f"{_describe(key, site)} is borrowed from `{owner}` and handed to `{ev.call}`, which may keep it, "
+            f"with nothing that keeps `{owner}` alive: it can be used after `{owner}` is released",
+            self._acquired_note(vid),
+        )
 
     def _pin(self, store: Store, ev: E.Pin) -> None:
         self._pin_into(store, self._is_c_memory(store, ev.holder), store.env.get(ev.source, frozenset()), ev.span)
@@ -696,6 +835,8 @@ class Interpreter:
         if vstate is None:
             return
         self._step(store, vid, Ev.ASSUME_NONNULL if nonnull else Ev.ASSUME_NULL, NOWHERE)
+        if not nonnull:  # a holder that was not made keeps nothing
+            self._let_go(store, lambda holder, call, span: holder == vid)
         for old in vstate.realloc_of:
             ostate = store.vals.get(old)
             if ostate is not None and State.PENDING in ostate.states:

@@ -25,6 +25,7 @@ from .typestate import State
 _ACQUIRED_STATE = {
     Returns.OWNED: State.OWNED,
     Returns.BORROWED: State.BORROWED,
+    Returns.ELEMENT: State.ELEMENT,
     Returns.STATIC: State.STATIC,
     Returns.SINGLETON: State.SINGLETON,
     Returns.PYTHON: State.PYOWNED,
@@ -60,7 +61,8 @@ class LoweredBlock:
 
 def _affects(contract: Contract, index: int) -> bool:
     """Whether a contract does more to argument `index` than use it."""
-    return index in (contract.releases, contract.manages, contract.refs, contract.reallocates) \
+    return index in (contract.releases, contract.manages, contract.refs, contract.reallocates, contract.fills,
+                     contract.empties) \
         or index in contract.takes or index in contract.takes_on_success or index in contract.keeps \
         or index in contract.out or index in contract.stores
 
@@ -271,14 +273,15 @@ class Lowerer:
             return self._summarised_call(node, callee, summary, positional, keyword, span)
         if not callee.library:
             # An unknown callee may keep or release what it is given: let it escape.
+            along = self._along(node, positional, keyword)
             for _, arg, key in positional:
                 if key is not None:
                     self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
-                    self.out.append(E.Escape(key, span))
+                    self.out.append(E.Escape(key, span, call=callee.text, along=along))
             for arg, key in keyword:
                 if key is not None:
                     self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
-                    self.out.append(E.Escape(key, span))
+                    self.out.append(E.Escape(key, span, call=callee.text, along=along))
             if callee.method is not None:
                 self._method_effects(node, callee, span)
             elif func_key is not None and isinstance(node.func, cst.Attribute):
@@ -352,12 +355,13 @@ class Lowerer:
         for arg, key in keyword:
             name = arg.keyword.value if arg.keyword is not None else None
             bound.append((params.index(name) if name in params else -1, arg, key))
+        along = self._along(node, positional, keyword)
         for index, arg, key in bound:
             if key is None:
                 continue
             if arg.star or index < 0 or index >= len(params) or index in summary.param_escapes:
                 self.out.append(E.Use(key, self.span_of(arg.value), f"passed to `{callee.text}`", passed=True))
-                self.out.append(E.Escape(key, span))
+                self.out.append(E.Escape(key, span, call=callee.text, along=along))
             elif index in releases:
                 where, call, family = releases[index]
                 self.out.append(E.Release(key, span, callee.text, family, inside=(callee.origin, where, call)))
@@ -372,6 +376,14 @@ class Lowerer:
         self.out.append(E.Acquire(target, span, _RETURNED.get(state, State.MAYBE), family,
                                   callee.text, inside=(callee.origin, where, call)))
         return target
+
+    def _along(self, node: cst.Call, positional, keyword) -> tuple:
+        """The keys a Python call receives together (its arguments and its receiver): an
+        object built from a borrowed pointer can keep the pointer's owner through them."""
+        keys = [key for _, _, key in positional] + [key for _, key in keyword]
+        if isinstance(node.func, cst.Attribute):
+            keys.append(self.key(node.func.value))
+        return tuple(sorted({key for key in keys if key is not None}))
 
     def _method_effects(self, node: cst.Call, callee: Callee, span: Span) -> None:
         self._summary_effects(self.key(node.func.value), callee.method, f"{callee.text}()", span)
@@ -393,12 +405,18 @@ class Lowerer:
             where = self.span_of(arg.value)
             if index == contract.releases:
                 python = contract.family == "python"
-                self.out.append(E.Release(key, span, callee.text, contract.family, python))
+                self.out.append(E.Release(key, span, callee.text, contract.family, python,
+                                          elements=contract.elements))
+            elif index == contract.empties:
+                self.out.append(E.Release(key, span, callee.text, contract.family, contents=True))
             elif index in contract.takes:
                 self.out.append(E.Transfer(key, span, callee.text))
-            elif index == contract.refs or index in contract.takes_on_success:
-                # One more reference (the count is the library's), or ownership that moves
-                # only when the call succeeds: no longer followed (escape is silence).
+            elif index == contract.refs:
+                self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True, to_c=True))
+                self.out.append(E.Ref(key, span, callee.text, contract.family, contract.floating))
+            elif index in contract.takes_on_success:
+                # Ownership that moves only when the call succeeds: no longer followed
+                # (escape is silence).
                 self.out.append(E.Escape(key, span))
             elif index == contract.manages:
                 destructor = args.get(contract.destructor) if contract.destructor is not None else None
@@ -410,7 +428,7 @@ class Lowerer:
                     continue
                 frees = destructor is None or detach or self._frees(destructor.value)
                 self.out.append(E.Manage(key, span, callee.text, detach, frees))
-            elif index in contract.out or index == contract.reallocates:
+            elif index in contract.out or index == contract.reallocates or index == contract.fills:
                 continue
             elif index == contract.alias_of and contract.pack in self._retyping_packs:
                 # ctypes' or cffi's own casts, `byref`, `pointer`, `addressof` read nothing
@@ -422,12 +440,14 @@ class Lowerer:
                 self.out.append(E.Use(key, where, f"passed to `{callee.text}`", passed=True,
                                       to_c=_dereferences(contract)))
         holder = keys.get(contract.holder) if contract.holder is not None else None
-        for index in contract.keeps:
+        for index in contract.keeps if not contract.held_by_result else ():
             # Also for untracked arguments (None): registering again lets the old ones go.
             self.out.append(E.Keep(keys.get(index), span, callee.text, holder))
         returns = contract.returns
-        if contract.out:
-            return self._out_parameters(callee, contract, args, span)
+        if contract.out or contract.fills is not None:
+            return self._out_parameters(callee, contract, args, keys, span)
+        if contract.refs is not None and returns is Returns.NOTHING:
+            return keys.get(contract.refs)  # `g_object_ref` returns the object it was given
         if returns is Returns.ALIAS:
             source = keys.get(contract.alias_of)
             if contract.weak and source is not None:
@@ -447,10 +467,14 @@ class Lowerer:
         self.out.append(
             E.Acquire(
                 target, span, state, contract.family, callee.text,
-                owner=keys.get(contract.owner) if contract.owner is not None else None,
+                owner=keys.get(contract.owner if contract.owner is not None else contract.parent)
+                if contract.owner is not None or contract.parent is not None else None,
                 realloc_of=keys.get(contract.reallocates) if contract.reallocates is not None else None,
             )
         )
+        for index in contract.keeps if contract.held_by_result else ():
+            # Kept until the new object is released (or it turns out NULL).
+            self.out.append(E.Keep(keys.get(index), span, callee.text, target))
         return target
 
     def _errcheck(self, callee: Callee, contract: Contract, state: State, span: Span):
@@ -472,33 +496,57 @@ class Lowerer:
         self.out.append(E.Discard(target, span, f"converted by its errcheck `{function}`, which drops the pointer"))
         return None
 
-    def _out_parameters(self, callee: Callee, contract: Contract, args, span: Span) -> Optional[str]:
-        """Each out-parameter acquires its value; one status (the result) says whether all did."""
-        targets = [(position, self._out_target(args[index].value))
-                   for position, index in enumerate(contract.out) if index in args]
+    def _out_parameters(self, callee: Callee, contract: Contract, args, keys, span: Span) -> Optional[str]:
+        """Each out-parameter acquires its value; one status (the result) says whether all did.
+        A filled struct (`fills`) holds its new contents under its own key: releasing them
+        goes through the same pointer."""
+        if contract.fills is not None:
+            targets = [(0, self._fill_target(args[contract.fills].value))] if contract.fills in args else []
+        else:
+            targets = [(position, self._out_target(args[index].value))
+                       for position, index in enumerate(contract.out) if index in args]
         targets = [(position, target) for position, target in targets if target is not None]
         if not targets:
             return None
         status = self._temp()
         may_fail = contract.may_fail is MayFail.STATUS
+        borrowed = contract.owner is not None  # out values borrowed from an argument (`git_config_next`)
+        owner = keys.get(contract.owner) if borrowed else None
+        parent = keys.get(contract.parent) if contract.parent is not None else None
         for position, target in targets:
             # Each value its own acquisition site: the call, or with several, each argument.
-            site = span if len(contract.out) == 1 else self.span_of(args[contract.out[position]].value)
+            site = span if len(contract.out) <= 1 else self.span_of(args[contract.out[position]].value)
             root = target.split(".")[0].split("[")[0]
             # Filled into an attribute, a global or the caller's object (a parameter): stored
             # there as by an assignment, not left to this function to release.
             stored = "." in target or root in self.scope.params or self._escapes(root)
             into = self._temp() if stored else target
-            self.out.append(
-                E.Acquire(
-                    into, site, State.MAYBE if may_fail else State.OWNED,
-                    contract.family_of_out(position), callee.text,
-                    status=status if may_fail else None, success=contract.success,
+            if borrowed:
+                self.out.append(E.Acquire(into, site, State.BORROWED, "", callee.text, owner=owner,
+                                          out_borrowed=owner is not None))
+            else:
+                self.out.append(
+                    E.Acquire(
+                        into, site, State.MAYBE if may_fail else State.OWNED,
+                        contract.family_of_out(position), callee.text,
+                        status=status if may_fail else None, success=contract.success,
+                        filled=contract.fills is not None, owner=parent,
+                    )
                 )
-            )
             if stored:
                 self.out.append(E.Bind(target, into, site, escapes=True))
         return status
+
+    def _fill_target(self, expr: cst.BaseExpression) -> Optional[str]:
+        """The struct a call fills: `byref(arr)` / `pointer(arr)` fill `arr`; a cffi `T *`
+        named `arr` is the struct's own pointer."""
+        if isinstance(expr, cst.Call):
+            callee = self.resolve(expr.func)
+            contract = callee.contract
+            if contract is not None and contract.returns is Returns.ALIAS and expr.args:
+                return self.key(expr.args[contract.alias_of or 0].value)
+            return None
+        return self.key(expr)
 
     def _out_target(self, expr: cst.BaseExpression) -> Optional[str]:
         """`byref(db)` / `pointer(db)` fill `db`; a cffi `T **` named `pp` fills `pp[0]`."""

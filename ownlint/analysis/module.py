@@ -105,14 +105,21 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, bases.get(cls, True)))
-    # Other modules learn only of factories and destroyers: a function that merely uses
-    # its arguments changes nothing for its callers' leaks, and would make every module
-    # that calls it be analysed again.
+    # Other modules learn of factories, destroyers and readers (a helper that reads a
+    # pointer it is given and keeps nothing: a value handed to it is still the caller's to
+    # release, as pygit2's strarray_to_strings shows); a function that uses no parameter
+    # changes nothing for its callers, and would make every module that calls it be
+    # analysed again.
     exports = {
         scope.name: ("", _exported(summaries[("", scope.name)]))
         for scope in module_scope.nested
         if ("", scope.name) in summaries
         and (summaries[("", scope.name)].returns or summaries[("", scope.name)].param_releases)
+    }
+    readers = {
+        scope.name: ("", _exported(summaries[("", scope.name)]))
+        for scope in module_scope.nested
+        if ("", scope.name) in summaries and summaries[("", scope.name)].param_uses
     }
     for function in facts.custom_restypes:
         exports[RESTYPE + function] = ("", RESTYPE)
@@ -164,6 +171,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
                    for s in facts.scopes if s.kind == "function" and isinstance(s.node, cst.FunctionDef)) \
         if inferred and findings else ()
     findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [], bodies)
+    for function, export in readers.items():  # what else a module says of a name comes first (`_bind`)
+        exports.setdefault(function, export)
     uses = library_uses(facts, contracts, span_of, loaded_at)
     if unread:
         uses += (LibraryUse(UNREAD, "cffi", unread=tuple((path, line, why) for line, why in unread)),)
@@ -174,7 +183,7 @@ def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_a
     """Every C library this module loads or calls, with each function called through it
     and where that function's contract comes from (a pack, "inferred from cdef" / "ctypes
     prototype" / "header", or None)."""
-    calls: dict = {}  # (library name, kind) -> {function: [call sites, contract source]}
+    calls: dict = {}  # (library name, kind) -> {function: [call sites, (contract source, pattern)]}
     seen: dict = {}  # the same, -> the LibraryObject
     sites = [facts.bound_function(node.func) or (facts.library_of(receiver), function)
              for receiver, function, node in facts.attribute_calls]
@@ -184,7 +193,7 @@ def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_a
             continue
         key = (library.label, "ctypes" if library.ctypes else "cffi")
         seen.setdefault(key, library)
-        entry = calls.setdefault(key, {}).setdefault(function, [0, None])
+        entry = calls.setdefault(key, {}).setdefault(function, [0, (None, "")])
         entry[0] += 1
         if entry[0] == 1:
             entry[1] = _contract_source(function, library, facts, contracts)
@@ -196,26 +205,28 @@ def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_a
     uses = []
     for key in sorted(set(calls) | set(loaded)):
         library = seen[key]
-        functions = tuple((f, n, source) for f, (n, source) in sorted(calls.get(key, {}).items()))
+        functions = tuple((f, n, *source) for f, (n, source) in sorted(calls.get(key, {}).items()))
         recognising = {t.pack for t in contracts.tables
                        if t.library.recognised_only and recognises(t.library, library)}
-        used = {source for _f, _n, source in functions if source is not None and not source.startswith("inferred")}
+        used = {source for _f, _n, source, _p in functions if source is not None and not source.startswith("inferred")}
         uses.append(LibraryUse(key[0], key[1], tuple(sorted(loaded.get(key, ()))),
                                tuple(sorted(recognising | used)), functions))
     return tuple(uses)
 
 
 def _contract_source(function: str, library: LibraryObject, facts: facts_mod.Facts, contracts: Contracts):
+    """(where the contract comes from: a pack's name, "inferred" or None; the glob of the
+    pack's pattern that gave it, or "" for an entry that names the function)."""
     if function in library.wrapped:
-        return None
+        return None, ""
     contract, table = contracts.lookup_with_table(ReceiverKind.FFI_LIBRARY, function, matches_library(library))
     if table is None:
         contract, table = contracts.lookup_with_table(ReceiverKind.ANY, function)
     if table is not None:
-        return table.pack
+        return table.pack, table.pattern_of(function)
     if function in facts.inferred and inference.applies(facts.inferred_sources[function], library.ctypes):
-        return f"inferred from {facts.inferred_sources[function]}"
-    return None
+        return f"inferred from {facts.inferred_sources[function]}", ""
+    return None, ""
 
 
 def _wrapped_results(facts: facts_mod.Facts, external: dict) -> None:

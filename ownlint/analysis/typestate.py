@@ -24,6 +24,8 @@ State diagram of one tracked value (MallocChecker-style; events in capitals)::
     CALLBACK / HANDLE --KEEP (passed where C keeps it)--> KEPT --UNKEEP (holder released,
     observer replaced)--> CALLBACK;  ESCAPE (stored on self, a global, a container) ->
     ESCAPED;  DIES in KEPT: C now points to a collected object (OWN301 / OWN302).
+    PYOWNED --KEEP--> KEPT_MEMORY --UNKEEP--> PYOWNED, the same for Python memory C keeps
+    (`FPDF_LoadMemDocument`'s buffer): DIES in KEPT_MEMORY is OWN303 / OWN304.
 
 A value holds a *set* of these states (one per path that reaches a point); each event
 maps every member through `TABLE`. `transition` is pure: the flow engine owns the
@@ -53,6 +55,8 @@ class State(enum.Enum):
     CALLBACK = "callback"  # a Python callable wrapped for C (CFUNCTYPE instance, ffi.callback)
     HANDLE = "handle"  # ffi.new_handle(obj)
     KEPT = "kept-by-c"  # a callback or handle C holds a pointer to: it must stay alive
+    KEPT_MEMORY = "memory-kept-by-c"  # Python memory (ffi.new, a buffer view) C holds a pointer to
+    ELEMENT = "element"  # owned by a container (`sk_X509_value`): whoever frees the container decides
 
 
 class Ev(enum.Enum):
@@ -78,7 +82,7 @@ LEAK = "leak"
 DANGLING = "dangling"  # a kept callback or handle died: OWN301 / OWN302
 
 S = State
-_NOT_OWNED = (S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.CALLBACK, S.HANDLE, S.KEPT)
+_NOT_OWNED = (S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.CALLBACK, S.HANDLE, S.KEPT, S.KEPT_MEMORY)
 _LIVE = (S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN, S.PENDING)
 
 # (state, event) -> (next state or None when the path is impossible, problem code or None).
@@ -100,6 +104,7 @@ _row([S.RELEASED], Ev.METHOD_USE, S.RELEASED, "OWN402")
 _row([S.TRANSFERRED], Ev.METHOD_USE, S.TRANSFERRED, "OWN107")
 
 _row(_LIVE, Ev.RELEASE, S.RELEASED)
+_row([S.ELEMENT], Ev.RELEASE, S.RELEASED)  # taken over from its container (checked at the container's release)
 _row([S.RELEASED], Ev.RELEASE, S.RELEASED, "OWN102")
 _row([S.TRANSFERRED], Ev.RELEASE, S.TRANSFERRED, "OWN107")
 _row(_NOT_OWNED, Ev.RELEASE, None, "OWN103")
@@ -107,7 +112,7 @@ _row([S.MANAGED], Ev.RELEASE, S.RELEASED, "OWN105")
 
 _row([S.PYOWNED, S.MANAGED], Ev.RELEASE_PY, S.RELEASED)
 
-_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN), Ev.TRANSFER, S.TRANSFERRED)
+_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN, S.ELEMENT), Ev.TRANSFER, S.TRANSFERRED)
 _row([S.RELEASED], Ev.TRANSFER, S.RELEASED, "OWN101")
 _row([S.TRANSFERRED], Ev.TRANSFER, S.TRANSFERRED, "OWN107")
 _row(_NOT_OWNED, Ev.TRANSFER, None, "OWN103")
@@ -115,7 +120,7 @@ _row([S.MANAGED], Ev.TRANSFER, S.MANAGED, "OWN105")
 
 _row((S.OWNED, S.MAYBE, S.PENDING), Ev.ESCAPE, S.ESCAPED)
 
-_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN), Ev.MANAGE, S.MANAGED)
+_row((S.OWNED, S.MAYBE, S.ESCAPED, S.UNKNOWN, S.ELEMENT), Ev.MANAGE, S.MANAGED)
 _row([S.RELEASED], Ev.MANAGE, S.RELEASED, "OWN101")
 _row([S.TRANSFERRED], Ev.MANAGE, S.TRANSFERRED, "OWN107")
 _row(_NOT_OWNED, Ev.MANAGE, None, "OWN103")
@@ -128,7 +133,7 @@ _row([S.RELEASED], Ev.REALLOC, S.RELEASED, "OWN101")
 _row(_NOT_OWNED, Ev.REALLOC, None, "OWN103")
 
 _row(
-    (S.OWNED, S.MAYBE, S.UNKNOWN, S.ESCAPED, S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.MANAGED),
+    (S.OWNED, S.MAYBE, S.UNKNOWN, S.ESCAPED, S.BORROWED, S.STATIC, S.SINGLETON, S.PYOWNED, S.MANAGED, S.ELEMENT),
     Ev.ASSUME_NULL,
     S.NULL,
 )
@@ -141,6 +146,10 @@ _row((S.CALLBACK, S.HANDLE, S.KEPT), Ev.KEEP, S.KEPT)
 _row([S.KEPT], Ev.UNKEEP, S.CALLBACK)  # the site remembers whether it was a handle
 _row((S.CALLBACK, S.HANDLE, S.KEPT), Ev.ESCAPE, S.ESCAPED)  # now referenced from elsewhere
 _row([S.KEPT], Ev.DIES, None, DANGLING)
+_row((S.PYOWNED, S.KEPT_MEMORY), Ev.KEEP, S.KEPT_MEMORY)
+_row([S.KEPT_MEMORY], Ev.UNKEEP, S.PYOWNED)
+_row([S.KEPT_MEMORY], Ev.ESCAPE, S.ESCAPED)
+_row([S.KEPT_MEMORY], Ev.DIES, None, DANGLING)
 
 
 def transition(state: State, event: Ev) -> tuple[Optional[State], Optional[str]]:

@@ -39,12 +39,13 @@ _LOADER_KEYS = {
     "callback_prototypes",
     "library_objects",
 }
-_INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "holder", "refs")
+_INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallocates", "refs", "fills", "empties",
+               "parent")
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores", "takes_on_success")
 _PATTERN_CHARS = frozenset("*?[")
 _FUNCTION_KEYS = {
-    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "doc",
-    "out", *_INDEX_KEYS, *_INDEX_LIST_KEYS,
+    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "floating", "elements", "doc",
+    "out", "holder", *_INDEX_KEYS, *_INDEX_LIST_KEYS,
 }
 
 
@@ -170,7 +171,7 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         value = table["out"]
         items = value if isinstance(value, list) else [value]
         fields["out"] = tuple(_index(doc, item, *where, "out") for item in items)
-    for key in ("idempotent", "weak"):
+    for key in ("idempotent", "weak", "floating", "elements"):
         if key in table:
             fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
@@ -178,12 +179,32 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
     for key in _INDEX_KEYS:
         if key in table:
             fields[key] = _index(doc, table[key], *where, key)
+    if table.get("holder") == "result":  # kept until the returned object is released
+        fields["held_by_result"] = True
+    elif "holder" in table:
+        if isinstance(table["holder"], str):
+            raise doc.error(f'unknown value {table["holder"]!r}; a holder is an argument position or "result"',
+                            *where, "holder")
+        fields["holder"] = _index(doc, table["holder"], *where, "holder")
     for key in _INDEX_LIST_KEYS:
         if key in table:
             items = _expect(doc, table[key], list, *where, key)
             fields[key] = tuple(_index(doc, item, *where, key) for item in items)
     contract = Contract(name=name, pack=pack, **fields)
     returns = contract.returns
+    if contract.elements and contract.releases is None:
+        raise doc.error("`elements = true` says a container's release frees its elements too: it needs `releases`",
+                        *where, "elements")
+    if returns is Returns.ELEMENT and contract.owner is None:
+        raise doc.error('`returns = "element"` needs `owner`, the container that owns the element', *where)
+    if contract.owner is not None and returns not in (Returns.BORROWED, Returns.ELEMENT) and not contract.out:
+        raise doc.error('`owner` names the argument that owns a borrowed result (`returns = "borrowed"`) or '
+                        'borrowed out-parameters (`out`)', *where, "owner")
+    for key in ("fills", "empties"):
+        if getattr(contract, key) is not None and not contract.family:
+            raise doc.error(f"`{key}` needs `family`, the family of what the struct holds", *where, key)
+    if contract.fills is not None and (contract.out or returns not in (Returns.STATUS, Returns.NOTHING)):
+        raise doc.error('a function that fills a struct returns "status" or nothing, and has no `out`', *where, "fills")
     if returns is Returns.BORROWED and contract.owner is None:
         raise doc.error('`returns = "borrowed"` needs `owner`, the argument that owns the result', *where)
     if returns is Returns.ALIAS and contract.alias_of is None:
@@ -199,10 +220,20 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
     if len(contract.out_family) > 1 and len(contract.out_family) != len(contract.out):
         raise doc.error(f"lists {len(contract.out_family)} families for {len(contract.out)} out-parameters; "
                         "give one family, or one per position in `out`", *where, "out_family")
-    if contract.refs is not None and returns not in (Returns.NOTHING, Returns.ALIAS):
+    if contract.refs is not None and returns not in (Returns.NOTHING, Returns.ALIAS, Returns.STATUS):
         raise doc.error('`refs` gives one more reference to an argument: the result, if any, is that argument '
-                        '(`returns = "alias"`, or no `returns`)', *where, "refs")
-    if contract.holder is not None and not contract.keeps:
+                        '(`returns = "alias"`, or no `returns`), or a status (`returns = "status"`, as '
+                        '`EVP_PKEY_up_ref`)', *where, "refs")
+    if contract.floating and contract.refs is None:
+        raise doc.error("`floating = true` describes a reference that may sink a floating one: it needs `refs`",
+                        *where, "floating")
+    if contract.parent is not None and returns is not Returns.OWNED and not (contract.out and contract.owner is None):
+        raise doc.error('`parent` names what an owned result (`returns = "owned"`) or owned out-parameters '
+                        'depend on', *where, "parent")
+    if contract.held_by_result and contract.returns is not Returns.OWNED:
+        raise doc.error('`holder = "result"` needs an owned result (`returns = "owned"`), whose release lets '
+                        'the kept arguments go', *where, "holder")
+    if (contract.holder is not None or contract.held_by_result) and not contract.keeps:
         raise doc.error("`holder` needs `keeps`, the arguments it keeps", *where, "holder")
     if contract.destructor is not None and contract.manages is None:
         raise doc.error("`destructor` needs `manages`, the argument that becomes managed", *where)

@@ -13,14 +13,14 @@ _NAMED = 3  # libraries named in the summary line before "..."
 def counts(libraries: tuple[LibraryUse, ...]) -> tuple[int, int]:
     """(C functions called, of which have a contract), each function counted once per library."""
     called = sum(len(library.functions) for library in libraries)
-    known = sum(1 for library in libraries for _f, _n, source in library.functions if source is not None)
+    known = sum(1 for library in libraries for _f, _n, source, _p in library.functions if source is not None)
     return called, known
 
 
 def without_pack(libraries: tuple[LibraryUse, ...]) -> list[str]:
     """Libraries no pack describes (inferred contracts do not count) that are called."""
     return sorted({library.name for library in libraries if library.functions and not library.packs
-                   and all(source is None or source.startswith("inferred") for _f, _n, source in library.functions)})
+                   and all(source is None or source.startswith("inferred") for _f, _n, source, _p in library.functions)})
 
 
 def coverage(result: RunResult) -> str:
@@ -54,7 +54,8 @@ def as_json(libraries: tuple[LibraryUse, ...]) -> dict:
             "kind": library.kind,
             "loaded_at": [{"path": path, "line": line} for path, line in library.loaded_at],
             "packs": list(library.packs),
-            "functions": [{"name": f, "calls": n, "contract": source} for f, n, source in library.functions],
+            "functions": [{"name": f, "calls": n, "contract": source, "pattern": pattern or None}
+                          for f, n, source, pattern in library.functions],
             **({"unread": [{"path": path, "line": line, "error": why} for path, line, why in library.unread]}
                if library.unread else {}),
         }
@@ -76,12 +77,11 @@ def emit(libraries: tuple[LibraryUse, ...], stream: TextIO, form: str) -> None:
         where = ", ".join(f"{path}:{line}" for path, line in library.loaded_at) or "outside the linted files"
         packs = ", ".join(library.packs) or "none"
         stream.write(f"{library.name} ({library.kind}): loaded at {where}; packs: {packs}\n")
-        width = max((len(f) for f, _n, _s in library.functions), default=0)
-        for function, calls, source in library.functions:
+        width = max((len(f) for f, _n, _s, _p in library.functions), default=0)
+        for function, calls, source, pattern in library.functions:
+            rule = f"{source} (pattern {pattern})" if pattern else source
             stream.write(f"  {function:<{width}}  {calls:>4} call{'s' if calls != 1 else ' '}  "
-                         f"{source if source is not None else '-  (no contract: arguments are only used)'}\n")
-        for path, line, why in library.unread:
-            stream.write(f"  not read: {path}:{line}: the cdef cannot be parsed ({why}); nothing is inferred from it\n")
+                         f"{rule if source is not None else '-  (no contract: arguments are only used)'}\n")
         stream.write("\n")
     called, known = counts(libraries)
     libraries = tuple(library for library in libraries if library.functions or library.loaded_at)

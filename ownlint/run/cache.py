@@ -332,8 +332,8 @@ def _decode(document) -> Outcome:
         tuple(LibraryUse(_str(name), _str(kind), tuple((_path(p), _int(line)) for p, line in
                                                   (_list(at, 2) for at in _list(loaded))),
                          tuple(_str(p) for p in _list(packs_)),
-                         tuple((_str(f), _int(n), None if source is None else _str(source))
-                               for f, n, source in (_list(entry, 3) for entry in _list(functions))),
+                         tuple((_str(f), _int(n), None if source is None else _str(source), _str(pattern))
+                               for f, n, source, pattern in (_list(entry, 4) for entry in _list(functions))),
                          tuple((_path(p), _int(line), _str(why)) for p, line, why in (_list(x, 3) for x in _list(unread))))
               for name, kind, loaded, packs_, functions, unread in
               (_list(use, 6) for use in _list(document["libraries"]))),

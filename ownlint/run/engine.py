@@ -523,7 +523,7 @@ def _collect(items, outcomes, raws, baseline, contracts: Contracts) -> RunResult
     new = [f for f in unique.values() if f.fingerprint not in baseline]
     ordered = tuple(sorted(new, key=Finding.sort_key))
     libraries = merged_libraries(u for outcome in outcomes if outcome is not None for u in outcome.libraries)
-    used = {source for library in libraries for _f, _n, source in library.functions} | {
+    used = {source for library in libraries for _f, _n, source, _p in library.functions} | {
         p for library in libraries for p in library.packs}
     unmatched = tuple(sorted(os.path.basename(t.path) for t in contracts.tables if t.explicit and t.pack not in used))
     return RunResult(ordered, tuple(sorted(suppressed, key=Finding.sort_key)),
@@ -539,11 +539,13 @@ def merged_libraries(uses) -> tuple:
         entry[3].update(use.unread)
         entry[0].update(use.loaded_at)
         entry[1].update(use.packs)
-        for function, calls, source in use.functions:
-            known = entry[2].setdefault(function, [0, None])
+        for function, calls, source, pattern in use.functions:
+            known = entry[2].setdefault(function, [0, None, ""])
             known[0] += calls
-            known[1] = known[1] or source
+            if known[1] is None:
+                known[1:] = [source, pattern]
     return tuple(
         LibraryUse(name, kind, tuple(sorted(loaded)), tuple(sorted(packs_)),
-                   tuple((f, n, source) for f, (n, source) in sorted(functions.items())), tuple(sorted(unread)))
+                   tuple((f, n, source, pattern) for f, (n, source, pattern) in sorted(functions.items())),
+                   tuple(sorted(unread)))
         for (name, kind), (loaded, packs_, functions, unread) in sorted(merged.items()))

@@ -55,7 +55,69 @@ def free_static_type_name(gtype):
     glib.g_free(name)  # expect: OWN103:5
 
 
+def one_unref_too_many(obj):
+    gobject.g_object_ref(obj)
+    gobject.g_object_unref(obj)
+    gobject.g_object_unref(obj)  # expect: OWN102:5
+
+
+def reference_never_given_back(obj):
+    gobject.g_object_ref(obj)  # expect: OWN201:5
+    return gobject.g_type_name_from_instance(obj)
+
+
+def created_referenced_released_once(gtype):
+    obj = gobject.g_object_new(gtype, ffi.NULL)  # expect: OWN201:11
+    gobject.g_object_ref(obj)
+    gobject.g_object_unref(obj)
+
+
+def created_referenced_released_three_times(gtype):
+    obj = gobject.g_object_new(gtype, ffi.NULL)
+    other = gobject.g_object_ref(obj)
+    gobject.g_object_unref(obj)
+    gobject.g_object_unref(other)
+    gobject.g_object_unref(obj)  # expect: OWN102:5
+
+
 # ---- valid ----------------------------------------------------------------------
+
+def created_referenced_released_twice(gtype):
+    obj = gobject.g_object_new(gtype, ffi.NULL)
+    other = gobject.g_object_ref(obj)
+    gobject.g_object_unref(obj)
+    name = gobject.g_type_name_from_instance(other)
+    gobject.g_object_unref(other)
+    return name
+
+
+def referenced_and_managed(obj):
+    return ffi.gc(gobject.g_object_ref(obj), gobject.g_object_unref)
+
+
+def kept_on_self(self, obj):
+    self._obj = gobject.g_object_ref(obj)
+
+
+def references_in_a_loop(objects):
+    for obj in objects:  # elements of a container: not counted
+        gobject.g_object_ref(obj)
+    for obj in objects:
+        gobject.g_object_unref(obj)
+
+
+def references_counted_by_path(obj, n):
+    for _ in range(n):  # a count that differs by path is not followed
+        gobject.g_object_ref(obj)
+    gobject.g_object_unref(obj)
+
+
+def new_object_sunk(gtype):
+    # A new object may carry a floating reference that ref_sink takes over: not counted.
+    obj = gobject.g_object_new(gtype, ffi.NULL)
+    gobject.g_object_ref_sink(obj)
+    gobject.g_object_unref(obj)
+
 
 def copy_in_finally(text):
     copy = glib.g_strdup(text)

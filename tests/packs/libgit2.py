@@ -93,6 +93,50 @@ def config_entry_leaks(cfg, name):
     return ffi.string(centry[0].value)
 
 
+def refspecs_never_disposed(remote):
+    specs = ffi.new("git_strarray *")
+    err = C.git_remote_get_fetch_refspecs(specs, remote)  # expect: OWN201:11
+    check_error(err)
+    return [ffi.string(specs.strings[i]) for i in range(specs.count)]
+
+
+def names_disposed_twice(repo):
+    names = ffi.new("git_strarray *")
+    check_error(C.git_remote_list(names, repo))
+    count = names.count
+    C.git_strarray_dispose(names)
+    C.git_strarray_free(names)  # expect: OWN102:5
+    return count
+
+
+class ConfigEntry:
+    @classmethod
+    def _from_c(cls, ptr, iterator=None):
+        entry = cls.__new__(cls)
+        entry._entry = ptr
+        entry._iterator = iterator
+        return entry
+
+
+class ConfigIterator:
+    def __init__(self, ptr):
+        self._iter = ptr
+
+    def __del__(self):
+        C.git_config_iterator_free(self._iter)
+
+    def _next_entry(self):
+        centry = ffi.new("git_config_entry **")
+        check_error(C.git_config_next(centry, self._iter))
+        return ConfigEntry._from_c(centry[0])  # expect: OWN106:16
+
+    def _next_entry_kept(self):
+        # The entry keeps its iterator (and so the entry's owner) alive.
+        centry = ffi.new("git_config_entry **")
+        check_error(C.git_config_next(centry, self._iter))
+        return ConfigEntry._from_c(centry[0], self)
+
+
 # --- VALID -----------------------------------------------------------------------------
 
 
@@ -187,10 +231,36 @@ def walk(repo):
 
 
 def strarray_disposed(remote):
-    # git_strarray results are not described (see the pack); disposing them is quiet.
+    # libgit2 fills the caller's git_strarray; git_strarray_dispose frees the strings
+    # through the same pointer (not the struct, Python's memory).
     specs = ffi.new("git_strarray *")
     check_error(C.git_remote_get_fetch_refspecs(specs, remote))
     try:
         return [ffi.string(specs.strings[i]) for i in range(specs.count)]
     finally:
         C.git_strarray_dispose(specs)
+
+
+def strarray_to_strings(arr):
+    # Disposes what its caller's call filled: a helper that releases its argument.
+    try:
+        return [ffi.string(arr.strings[i]) for i in range(arr.count)]
+    finally:
+        C.git_strarray_dispose(arr)
+
+
+def tags(repo):
+    names = ffi.new("git_strarray *")
+    check_error(C.git_tag_list(names, repo))
+    return strarray_to_strings(names)
+
+
+def reference_names(repo, strarray):
+    # A struct made elsewhere (a parameter, a context manager's): its maker disposes it.
+    check_error(C.git_reference_list(strarray, repo))
+    return strarray.count
+
+
+def empty_strarray_disposed():
+    names = ffi.new("git_strarray *")  # never filled: disposing it frees nothing
+    C.git_strarray_dispose(names)

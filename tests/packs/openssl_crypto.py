@@ -79,7 +79,50 @@ def gc_and_free():
     lib.EVP_CIPHER_CTX_free(cipher_ctx)  # expect: OWN105:5
 
 
+def element_adopted_then_stack_pop_freed(sk):
+    cert = ffi.gc(lib.sk_X509_value(sk, 0), lib.X509_free)
+    lib.sk_X509_pop_free(sk, ffi.addressof(lib, "X509_free"))  # expect: OWN105:5
+    return cert
+
+
+def element_freed_then_stack_pop_freed(sk):
+    cert = lib.sk_X509_value(sk, 0)
+    name = lib.X509_get_subject_name(cert)
+    lib.X509_free(cert)
+    lib.sk_X509_pop_free(sk, ffi.addressof(lib, "X509_free"))  # expect: OWN102:5
+    return name
+
+
+def element_used_after_pop_free(sk):
+    cert = lib.sk_X509_value(sk, 0)
+    lib.sk_X509_pop_free(sk, ffi.addressof(lib, "X509_free"))
+    return lib.X509_get_version(cert)  # expect: OWN106:33
+
+
 # --- VALID -----------------------------------------------------------------------
+
+def elements_adopted_then_stack_freed(sk):
+    # The stack hands its elements over, then only the stack is freed.
+    certs = []
+    for i in range(lib.sk_X509_num(sk)):
+        cert = lib.sk_X509_value(sk, i)
+        certs.append(ffi.gc(cert, lib.X509_free))
+    lib.sk_X509_free(sk)
+    return certs
+
+
+def element_referenced_then_stack_pop_freed(sk):
+    cert = lib.sk_X509_value(sk, 0)
+    lib.X509_up_ref(cert)
+    lib.sk_X509_pop_free(sk, ffi.addressof(lib, "X509_free"))
+    return ffi.gc(cert, lib.X509_free)
+
+
+def element_used_before_pop_free(sk):
+    version = lib.X509_get_version(lib.sk_X509_value(sk, 0))
+    lib.sk_X509_pop_free(sk, ffi.addressof(lib, "X509_free"))
+    return version
+
 
 class Backend:
     def __init__(self):

@@ -64,6 +64,23 @@ def font_of_text_closed(text_object):
     _lib.FPDFFont_Close(font)  # expect: OWN103:5
 
 
+def document_outlives_its_buffer(data):
+    buf = ctypes.create_string_buffer(data, len(data))
+    doc = _lib.FPDF_LoadMemDocument(buf, len(data), None)  # expect: OWN303:11
+    if not doc:
+        raise ValueError("not a PDF")
+    return doc
+
+
+def buffer_replaced_while_open(chunks):
+    buf = ctypes.create_string_buffer(chunks[0])
+    doc = _lib.FPDF_LoadMemDocument(buf, len(chunks[0]), None)
+    buf = ctypes.create_string_buffer(chunks[1])  # expect: OWN303:5
+    count = _lib.FPDF_GetPageCount(doc)
+    _lib.FPDF_CloseDocument(doc)
+    return count
+
+
 # VALID
 
 def page_widths(path):
@@ -97,3 +114,23 @@ def open_document(data):
     if not doc:
         raise ValueError("not a PDF")
     return doc
+
+
+def buffer_kept_until_closed(data):
+    buf = ctypes.create_string_buffer(data, len(data))
+    doc = _lib.FPDF_LoadMemDocument(buf, len(data), None)
+    if not doc:
+        raise ValueError("not a PDF")  # a document that failed to load keeps nothing
+    try:
+        return _lib.FPDF_GetPageCount(doc)
+    finally:
+        _lib.FPDF_CloseDocument(doc)
+
+
+class Document:
+    def __init__(self, data):
+        self._buf = ctypes.create_string_buffer(data, len(data))  # lives as long as the document
+        self._doc = _lib.FPDF_LoadMemDocument(self._buf, len(data), None)
+
+    def close(self):
+        _lib.FPDF_CloseDocument(self._doc)

@@ -40,6 +40,27 @@ def event_loop_borrowed_destroyed(display):
     lib.wl_event_loop_destroy(loop)  # expect: OWN103:5
 
 
+def registry_destroyed_after_disconnect(name):
+    display = lib.wl_display_connect(name)
+    if display == ffi.NULL:
+        raise ConnectionError(name)
+    registry = lib.wl_display_get_registry(display)
+    lib.wl_display_roundtrip(display)
+    lib.wl_display_disconnect(display)
+    lib.wl_registry_destroy(registry)  # expect: OWN106:5
+
+
+def queue_used_after_disconnect(display):
+    queue = lib.wl_display_create_queue(display)  # expect: OWN201:13
+    lib.wl_display_disconnect(display)
+    lib.wl_display_dispatch_queue(display, queue)  # expect: OWN101:35 OWN106:44
+
+
+def timer_callback_dropped(loop, handler):
+    source = lib.wl_event_loop_add_timer(loop, ffi.callback("int(void *)", handler), ffi.NULL)  # expect: OWN301:14
+    return source
+
+
 # VALID
 
 def roundtrip(name):
@@ -66,3 +87,20 @@ def bound_registry(display):
     registry = lib.wl_display_get_registry(display)
     lib.wl_display_roundtrip(display)
     lib.wl_registry_destroy(registry)
+
+
+def registry_destroyed_before_disconnect(name):
+    display = lib.wl_display_connect(name)
+    if display == ffi.NULL:
+        raise ConnectionError(name)
+    registry = lib.wl_display_get_registry(display)
+    lib.wl_display_roundtrip(display)
+    lib.wl_registry_destroy(registry)
+    lib.wl_display_disconnect(display)
+
+
+def timer_removed_before_its_callback_goes(loop, handler):
+    callback = ffi.callback("int(void *)", handler)
+    source = lib.wl_event_loop_add_timer(loop, callback, ffi.NULL)
+    lib.wl_event_loop_dispatch(loop, 0)
+    lib.wl_event_source_remove(source)
