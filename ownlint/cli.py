@@ -28,7 +28,7 @@ def _lint_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ownlint",
         description="Find ownership bugs in Python code that calls C through ctypes or cffi.",
-        epilog="Subcommands: `ownlint explain CODE`, `ownlint rules`, `ownlint config [PATH]`, `ownlint infer FILE`, "
+        epilog="Subcommands: `ownlint explain CODE`, `ownlint rules`, `ownlint config [PATH]`, `ownlint infer FILE...`, "
                "`ownlint libraries [PATH ...]`, `ownlint packs`.",
     )
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
@@ -239,13 +239,16 @@ def _config(argv: Sequence[str], stdout: TextIO) -> int:
 
 def _infer(argv: Sequence[str], stdout: TextIO) -> int:
     parser = argparse.ArgumentParser(prog="ownlint infer",
-                                     description="Print a draft rule pack from a binding's cffi cdef declarations.")
-    parser.add_argument("file", help="a Python file with ffi.cdef(\"...\") declarations")
+                                     description="Print a draft rule pack from a binding's declarations: cffi cdefs, "
+                                                 "ctypes prototypes, or C headers.")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="a Python file with ffi.cdef(\"...\") declarations or ctypes prototypes, "
+                             "or C headers (.h), read together in order")
     parser.add_argument("--output-file", metavar="FILE", help="write the pack to FILE instead of stdout")
     args = parser.parse_args(argv)
     from .contracts import infer  # libcst and pycparser: only for this subcommand
 
-    text = infer.infer_file(args.file)
+    text = infer.infer_files(args.files)
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8") as handle:

@@ -260,12 +260,16 @@ class Loaders:
 RESTYPE = "restype:"
 # Key prefix of a contract inferred from a cffi `cdef` declaration: project-wide too.
 INFERRED = "inferred:"
+# The end of the message of a finding that rests on an inferred contract (SARIF also says
+# so in the result's properties).
+INFERRED_NOTE = " (inferred contract)"
 # Key prefix of a `restype = c_char_p` declared on a receiver that is not a library object
 # of its module (`def load(lib): lib.f.restype = c_char_p`): the calls report it.
 CHAR_P = "char_p:"
 # Key prefix of an attribute name that holds a library (`self._lib = CDLL(...)`, a class's
 # `lib`): `backend._lib.f()` anywhere in the project calls that library.
 LIBATTR = "libattr:"
+ASSERTS = "asserts"  # the export of a function that raises unless its first argument holds (`_check(rc >= 0)`)
 PROTOTYPE = "prototype"  # the export of a module-level `PROTO = CFUNCTYPE(...)`: calling it makes a callback
 FFIATTR = "ffiattr:"  # the same for an attribute that holds an ffi object (`self._ffi = FFI()`)
 # Key prefix of a class attribute bound to a library function in a class body
@@ -289,7 +293,7 @@ class StringRestype:
 
 @dataclass(frozen=True)
 class InferredContract:
-    """A contract guessed from a cffi `cdef` declaration and the function's name (SPEC §3,
+    """A contract guessed from a declaration (a cffi `cdef`, a ctypes prototype, a C header) and the function's name (SPEC §3,
     "Inference"): `Stack *stack_create(...)` creates a `Stack`, `void stack_destroy(Stack *)`
     releases one. Findings that rest on it say so and point at the declaration."""
 
@@ -300,6 +304,7 @@ class InferredContract:
     path: str  # the file of the declaration ("" while in that file)
     span: Span  # the declaration inside the cdef string
     takes: tuple[int, ...] = ()  # arguments it takes over (`*_insert(list, item)`): no creator then
+    source: str = "cdef"  # what declared it: "cdef", "ctypes prototype" or "header"
 
     def contract(self) -> Contract:
         if self.takes:
@@ -440,6 +445,8 @@ class LibraryUse:
     packs: tuple[str, ...] = ()  # the packs that describe it (recognise it, or give a function a contract)
     # (C function, call sites, contract source, the pattern of that pack that matched it or "")
     functions: tuple[tuple[str, int, Optional[str], str], ...] = ()
+    # (path, line, why) of each cdef string inference could not read: nothing is guessed from it
+    unread: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

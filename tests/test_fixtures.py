@@ -83,3 +83,34 @@ def test_status_checks_written_as_comparisons():
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
     assert actual(path, extra_packs=(os.path.join(folder, "status.toml"),), select=DEFAULT) == expected(source)
+
+
+def test_header_fixture():
+    """A C header named in the configuration (`headers = ["include/gizmo.h"]`, relative to
+    the configuration file) gives contracts to the calls of a library with no pack."""
+    from ownlint.contracts import packs
+    from ownlint.run import config, engine
+
+    folder = os.path.join(ROOT, "tests", "fixtures", "headers")
+    settings = config.build(os.path.join(folder, "ownlint.toml"), select=DEFAULT)
+    result = engine.lint([folder], settings, packs.load_contracts(settings.packs))
+    assert not result.errors, result.errors
+    found = {(os.path.relpath(f.path, folder), f.span.line, f.span.col1, f.code) for f in result.findings}
+    assert found == _expected_in(folder)
+    assert all(f.message.endswith("(inferred contract)") for f in result.findings)
+    declared = {(os.path.abspath(r.path), r.span.line) for f in result.findings for r in f.related
+                if r.message.startswith("the contract is inferred")}
+    header = os.path.join(folder, "include", "gizmo.h")
+    assert declared == {(header, 20), (header, 23), (header, 24)}
+
+
+def test_assertion_helpers_and_comparison_forms():
+    """`_check(rc >= 0)`, `ensure(p)` imported from another module, `_openssl_assert(p !=
+    ffi.NULL)`: a project function that raises unless its argument holds is a check; and
+    each comparison form (`<`, `<=`, `>`, `>=`, `==`, `!=`, `< 1`, `== -1`, `not p`,
+    `p == ffi.NULL`, `p is None`) refines by the pack's success condition. OWN503 shows
+    what a check proves."""
+    folder = os.path.join(ROOT, "tests", "fixtures", "asserts")
+    found = actual(folder, extra_packs=(os.path.join(folder, "asserts.toml"),), select=DEFAULT + ["OWN503"],
+                   relative_to=folder)
+    assert found == _expected_in(folder)

@@ -161,3 +161,40 @@ def test_a_value_handed_to_an_insert_function_is_taken_over(tmp_path):
     declared = cdecls.functions("typedef struct l l; typedef struct i i; l *l_new(void); void l_free(l *x);"
                                 "i *i_new(void); void i_free(i *x); void l_append(l *x, i *y, int n);")
     assert cdecls.inferred(declared)["l_append"].takes == (1,)
+
+
+def test_creators_pair_with_the_counterpart_their_verb_names():
+    """`cpSpaceNew`/`cpSpaceFree` is a pair and `cpSpaceDestroy` (which undoes `cpSpaceInit`)
+    is not in it; `NewFoo`/`DestroyFoo`, `*_open`/`*_close`, `*_alloc`/`*_free`,
+    `*_new_from_file`/`*_free`; a creator without its counterpart, or of a type that counts
+    references, is not guessed."""
+    declared = cdecls.functions("""
+        typedef struct cpSpace cpSpace; typedef struct Foo Foo; typedef struct fh fh;
+        typedef struct buf buf; typedef struct img img; typedef struct obj obj; typedef struct lone lone;
+        cpSpace *cpSpaceAlloc(void); cpSpace *cpSpaceInit(cpSpace *s); cpSpace *cpSpaceNew(void);
+        void cpSpaceDestroy(cpSpace *s); void cpSpaceFree(cpSpace *s);
+        Foo *NewFoo(int n); void DestroyFoo(Foo *f);
+        fh *fh_open(const char *path); int fh_close(fh *f);
+        buf *buf_alloc(size_t n); void buf_free(buf *b);
+        img *img_new_from_file(const char *path); void img_free(img *i);
+        obj *obj_new(void); obj *obj_ref(obj *o); void obj_unref(obj *o);
+        lone *lone_create(void); void lone_close(lone *l);
+    """)
+    guesses = cdecls.inferred(declared)
+    assert {name: (g.family, g.releases) for name, g in guesses.items()} == {
+        "cpSpaceAlloc": ("cpspace", None), "cpSpaceNew": ("cpspace", None), "cpSpaceFree": ("cpspace", 0),
+        "NewFoo": ("foo", None), "DestroyFoo": ("foo", 0),
+        "fh_open": ("fh", None), "fh_close": ("fh", 0),
+        "buf_alloc": ("buf", None), "buf_free": ("buf", 0),
+        "img_new_from_file": ("img", None), "img_free": ("img", 0),
+    }
+    assert cdecls.pairs(declared)["cpSpaceNew"].counterpart == "cpSpaceFree"
+    assert "cpSpaceDestroy" not in cdecls.pairs(declared)
+
+
+def test_a_bare_verb_names_no_type():
+    """Wand declares `CloneImages` and libc's `free` as `c_void_p` prototypes: `free` is
+    not the counterpart of every `void *` creator (a false leak on `DestroyImage`'s value)."""
+    declared = [cdecls.Function("CloneImages", "void", ("void",)), cdecls.Function("free", "", ("void",)),
+                cdecls.Function("DestroyImage", "void", ("void",))]
+    assert cdecls.pairs(declared) == {}

@@ -163,6 +163,66 @@ def test_a_library_loaded_from_a_computed_path_is_named_by_the_argument_as_writt
     assert [row["name"] for row in json.loads(out)["libraries"]] == ["candidates()[0]"]
 
 
+UNREAD = textwrap.dedent(
+    '''\
+    from cffi import FFI
+
+    ffi = FFI()
+    ffi.cdef("""
+        typedef struct w w;
+        w *w_new(void);
+        void w_free(w *x);
+    """)
+    ffi.cdef("""
+        int ok(void);
+        int broken(;
+    """)
+    lib = ffi.dlopen("libw.so")
+
+
+    def leaked():
+        x = lib.w_new()
+    '''
+)
+
+
+def test_libraries_says_where_an_inferred_contract_comes_from_and_which_cdef_it_could_not_read(tmp_path):
+    (tmp_path / "b.py").write_text(UNREAD)
+    code, out, err = run("libraries", "b.py", cwd=tmp_path)
+    assert (code, err) == (0, "")
+    assert out == textwrap.dedent(
+        '''\
+        not read: b.py:11: a cdef that cannot be parsed (before: ;); nothing is inferred from it
+
+        libw.so (cffi): loaded at b.py:13; packs: none
+          w_new     1 call   inferred from cdef
+
+        1 C library, 1 C function called, 1 with a contract.
+        '''
+    )
+    code, out, err = run("libraries", "--format", "json", "b.py", cwd=tmp_path)
+    unread = [entry["unread"] for entry in json.loads(out)["libraries"] if "unread" in entry]
+    assert unread == [[{"path": "b.py", "line": 11, "error": "before: ;"}]]
+
+
+def test_sarif_marks_findings_on_inferred_contracts(tmp_path):
+    (tmp_path / "b.py").write_text(UNREAD)
+    code, out, err = run("--format", "sarif", "b.py", cwd=tmp_path)
+    results = json.loads(out)["runs"][0]["results"]
+    assert code == 1
+    assert [(r["ruleId"], r.get("properties")) for r in results] == [("OWN201", {"inferredContract": True})]
+
+
+def test_a_configured_header_that_cannot_be_parsed_names_its_line(tmp_path):
+    (tmp_path / "ownlint.toml").write_text('headers = ["inc/bad.h"]\n')
+    (tmp_path / "inc").mkdir()
+    (tmp_path / "inc" / "bad.h").write_text("/* x */\nint ok(void);\nint broken(int;\n")
+    (tmp_path / "a.py").write_text("import ctypes\nlib = ctypes.CDLL('x')\nlib.ok()\n")
+    code, out, err = run("a.py", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ownlint: error: {tmp_path / 'inc' / 'bad.h'}:3: cannot parse the C header: ")
+
+
 def test_libusb_0_1_is_not_taken_for_libusb_1_0(tmp_path):
     """pyusb loads libusb-0.1 (`libusb0`, libusb-win32's DLL) beside libusb-1.0: another
     API, which the libusb pack does not describe."""

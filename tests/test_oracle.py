@@ -55,9 +55,10 @@ def test_oracle_cases():
 
 
 def test_oracle_cffi_cases_without_a_pack_through_their_cdefs():
-    """With no stack pack at all, the cffi programs whose bugs need only a creator and a
-    destroyer are found through the contracts inferred from their own `ffi.cdef`, and say
-    so; the clean ones stay clean. (Borrowed names and retained callbacks need a pack.)"""
+    """With no stack pack at all, the programs whose bugs need only a creator and a
+    destroyer are found through the contracts inferred from their own `ffi.cdef` or ctypes
+    prototypes (`restype = c_void_p`, `argtypes = [c_void_p]`), and say so; the clean ones
+    stay clean. (Borrowed names and retained callbacks need a pack.)"""
     code, out, err = run("--format", "json", os.path.join(ORACLE, "cases"))
     assert code in (0, 1), err
     found = {(os.path.basename(f["path"]), f["line"], f["code"]) for f in json.loads(out)}
@@ -66,5 +67,8 @@ def test_oracle_cffi_cases_without_a_pack_through_their_cdefs():
         ("cf06_del_after_close.py", 33, "OWN401"),
         ("cf08_early_return.py", 18, "OWN202"),
         ("cf19_gc_and_close.py", 31, "OWN105"),
+        ("ct03_history_wrapper.py", 35, "OWN402"),
+        ("ct05_export_finally.py", 38, "OWN102"),
+        ("ct09_forgot_destroy.py", 15, "OWN201"),
     }
     assert all(f["message"].endswith("(inferred contract)") for f in json.loads(out))

@@ -188,6 +188,7 @@ class Builder:
         stops: bool = False,
         raises: Optional[Raises] = None,
         function: tuple = ("", ""),
+        asserted: Optional[Callable[[cst.BaseExpression], Optional[cst.BaseExpression]]] = None,
     ) -> None:
         self.name = name
         self.stops = stops  # a generator whose consumer may stop it at each `yield`
@@ -195,6 +196,7 @@ class Builder:
         self.function = function  # (class, name) of the function built, for `raises`
         self.span_of = span_of
         self.may_raise = may_raise
+        self.asserted = asserted
         self.end_span = end_span
         self.blocks: list[Block] = []
         self.frames: list[Frame] = []
@@ -368,6 +370,19 @@ class Builder:
             self.route(IMPLICIT, failed, span)
             self.current = self._new()
             self._edge(test_block, self.current, (node.test, True))
+        elif isinstance(node, cst.Expr) and self.asserted is not None \
+                and (test := self.asserted(node.value)) is not None:
+            # `_check(rc >= 0)`: a function of the project that raises unless its argument
+            # holds is `if not (rc >= 0): raise ...` after the call (its only raise: the
+            # argument's evaluation aside, which is a comparison or a name).
+            self._add(Step("expr", node.value), may_raise=False)
+            test_block = self.current
+            failed = self._new()
+            self._edge(test_block, failed, (test, False))
+            self.current = failed
+            self.route(RAISE, failed, span)
+            self.current = self._new()
+            self._edge(test_block, self.current, (test, True))
         else:
             self._add(Step("stmt", node), may_raise=self.may_raise(node))
             if self.stops and _yields(node) and self.current is not None:
@@ -558,7 +573,9 @@ def build(
     stops: bool = False,
     raises: Optional[Raises] = None,
     function: tuple = ("", ""),
+    asserted: Optional[Callable[[cst.BaseExpression], Optional[cst.BaseExpression]]] = None,
 ) -> Graph:
     """`may_raise(node)` says whether evaluating a statement or expression can raise;
-    `stops`, whether the body is a generator its consumer may stop at each `yield`."""
-    return Builder(name, span_of, end_span, may_raise, stops, raises, function).build(body)
+    `stops`, whether the body is a generator its consumer may stop at each `yield`;
+    `asserted(call)` gives the condition an assertion helper's call checks (None if not one)."""
+    return Builder(name, span_of, end_span, may_raise, stops, raises, function, asserted).build(body)

@@ -15,7 +15,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from . import nodes
-from ..types import FFIATTR, FUNCATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders, StringRestype
+from ..types import ASSERTS, FFIATTR, FUNCATTR, GLOBAL_KEYS, LIBATTR, PROTOTYPE, LibraryObject, Loaders, StringRestype
 
 __all__ = ["Facts", "LibraryObject", "Scope", "collect", "dotted"]
 
@@ -68,6 +68,7 @@ class Facts:
     library_groups: dict = field(default_factory=dict)  # name -> the libraries `name = loader()` holds
     cdefs: list = field(default_factory=list)  # (declarations, string node) of `ffi.cdef("...")`
     inferred: dict = field(default_factory=dict)  # function -> Contract inferred from a cdef (inference.py)
+    inferred_sources: dict = field(default_factory=dict)  # function -> what its inferred contract comes from
     captured: dict = field(default_factory=dict)  # id(def node) -> names it and its nested scopes mention
     scope_by_node: dict = field(default_factory=dict)
     loaders: Loaders = field(default_factory=Loaders)
@@ -88,6 +89,18 @@ class Facts:
     attr_functions: dict = field(default_factory=dict)
     own_attrs: set = field(default_factory=set)  # attribute names this module stores libraries or ffi objects in
     qualified_prototypes: set = field(default_factory=set)  # `pkg.ffi.SEEK_CALLBACK`: CFUNCTYPE types of other modules
+    # Assertion helpers (`def _check(ok): if not ok: raise ...`): module-level names, those
+    # defined here, and the qualified names other modules export
+    asserting: set = field(default_factory=set)
+    own_asserting: set = field(default_factory=set)
+    qualified_asserts: set = field(default_factory=set)
+
+    def asserted(self, call: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """The condition `_check(cond)` checks, if the callee is an assertion helper."""
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in self.asserting \
+                and call.args and call.args[0].keyword is None and not call.args[0].star:
+            return call.args[0].value
+        return None
 
     def names_in(self, node: cst.CSTNode) -> set:
         """Every identifier a function, class or lambda mentions, nested scopes included."""
@@ -387,12 +400,16 @@ class _Collector:
         if isinstance(named, cst.SimpleString) and isinstance(named.evaluated_value, str):
             self.facts.declared_restypes.add(named.evaluated_value)
         elif isinstance(named, cst.Name) and (table := self._loop_table(named.value)) is not None:
-            self.facts.declared_restypes.update(table)  # `for name, res, args in PROTOTYPES:`
+            found, complete = table
+            self.facts.declared_restypes.update(found)  # `for name, res, args in PROTOTYPES:`
+            if not complete:  # a computed entry among them: those count, and OWN501 cannot tell the rest
+                self.facts.computed_restypes = True
         elif not (isinstance(named, cst.Name) and self.stack and named.value in self.stack[-1].params):
             self.facts.computed_restypes = True  # (a helper's parameter: its calls name the functions)
 
     def _loop_table(self, name: str):
-        """The first string of each element of the literal table a `for` binds `name` from."""
+        """(the first string of each element of the literal table a `for` binds `name` from,
+        whether every element has one), or None when `name` comes from no literal table."""
         for targets, iterated in reversed(self.loops):
             if name not in targets:
                 continue
@@ -410,7 +427,7 @@ class _Collector:
             else:
                 return None
             found = self.constants_first(elements)
-            return found if len(found) == len(elements) else None
+            return found, len(found) == len(elements)
         return None
 
     @staticmethod
@@ -606,6 +623,8 @@ class _Collector:
                 else f"{module}.{alias.name.value}"
             if self.facts.absolute(self.facts.imports[local], self.facts.module) in self.facts.qualified_prototypes:
                 self.facts.prototypes.add(local)  # `from .ffi import SEEK_CALLBACK`
+            if self.facts.absolute(self.facts.imports[local], self.facts.module) in self.facts.qualified_asserts:
+                self.facts.asserting.add(local)  # `from .utils import _check`
             known = self.facts.qualified_libraries.get(self.facts.absolute(self.facts.imports[local], self.facts.module))
             if known is not None:  # `from .api import library`, where api.py loads it
                 self._imported_library(local, known)
@@ -777,6 +796,9 @@ class _Collector:
                 self.stack[-1].instances[target.value] = value.func.value
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if len(self.stack) == 1 and _raises_unless_first(node):
+            self.facts.asserting.add(node.name.value)
+            self.facts.own_asserting.add(node.name.value)
         if node.name.value == "__getattr__" and self._in_class():
             self.copying.add(self.class_names[-1])
         qual = ".".join(self.class_names[-1:] + [node.name.value]) if self._in_class() else node.name.value
@@ -799,7 +821,8 @@ class _Collector:
         return bool(self.stack) and self.stack[-1].kind == "class"
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.facts.classes.add(node.name.value)
+        if not _opaque_handle(node):  # `class Handle(c_void_p): pass` is a pointer type, not an owner
+            self.facts.classes.add(node.name.value)
         scope = Scope(node.name.value, "class", node)
         self.stack[-1].nested.append(scope)
         self.facts.scopes.append(scope)
@@ -896,6 +919,8 @@ def collect(module: cst.Module, loaders: Loaders, finalizer_factories: Optional[
             continue
         if value == PROTOTYPE:
             facts.qualified_prototypes.add(key)
+        if value == ASSERTS:
+            facts.qualified_asserts.add(key)
         if not isinstance(value, LibraryObject):
             continue
         if key.startswith(LIBATTR):
@@ -940,3 +965,48 @@ def plain_or_self(target: cst.BaseExpression) -> Optional[str]:
     if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
         return f"self.{target.attr.value}"
     return None
+
+
+def _opaque_handle(node: cst.ClassDef) -> bool:
+    """A `c_void_p` subclass with no methods: a name for a pointer type (an opaque handle),
+    which owns nothing itself, unlike a restype class with a `__del__` or a `from_param`."""
+    return any(dotted(b.value) in ("c_void_p", "ctypes.c_void_p") for b in node.bases) and not any(
+        isinstance(s, cst.FunctionDef) for s in node.body.body)
+
+
+def _raises_unless_first(node: cst.FunctionDef) -> bool:
+    """`def _check(ok): if not ok: raise X` (or `assert ok`, `if ok is not True: raise X`,
+    `if ok is False`, `if ok == False`) as the function's first statement: a call of it is
+    a check of its first argument."""
+    params = node.params.posonly_params + node.params.params
+    if not params or not isinstance(node.body, cst.IndentedBlock):
+        return False
+    name = params[0].name.value
+    statements = list(node.body.body)
+    first = statements[0] if statements else None
+    if _docstring(first) and len(statements) > 1:
+        first = statements[1]
+    if isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1 and isinstance(first.body[0], cst.Assert):
+        test = first.body[0].test
+        return isinstance(test, cst.Name) and test.value == name
+    if not (isinstance(first, cst.If) and first.orelse is None and isinstance(first.body, cst.IndentedBlock)):
+        return False
+    last = first.body.body[-1] if first.body.body else None
+    if not (isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)):
+        return False
+    test = first.test
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return isinstance(test.expression, cst.Name) and test.expression.value == name
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name) \
+            and test.left.value == name:
+        target = test.comparisons[0]
+        value = target.comparator.value if isinstance(target.comparator, cst.Name) else None
+        return (isinstance(target.operator, (cst.Is, cst.Equal)) and value == "False") \
+            or (isinstance(target.operator, (cst.IsNot, cst.NotEqual)) and value == "True")
+    return False
+
+
+def _docstring(statement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
+        and isinstance(statement.body[0], cst.Expr) \
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))

@@ -17,6 +17,7 @@ import libcst as cst
 from . import events as E, nodes
 from .cfg import Graph, Step
 from .facts import Facts, Scope, dotted, plain_or_self
+from ..contracts import inference
 from ..contracts.packs import Contracts, matches_library as _matches_library
 from ..types import Contract, MayFail, Summary, NOWHERE, ReceiverKind, Returns, Span
 from .typestate import State
@@ -166,8 +167,9 @@ class Lowerer:
                 if name in library.wrapped:  # its restype class owns the result
                     return Callee(text, None, True)
                 contract = contracts.on_library(name, library)
-                if contract is None and not library.ctypes:  # a cffi library: its cdef may say
-                    contract = facts.inferred.get(name)
+                if contract is None and name in facts.inferred \
+                        and inference.applies(facts.inferred_sources[name], library.ctypes):
+                    contract = facts.inferred[name]  # its cdef, ctypes prototype or header may say
                 return Callee(text, contract, True)
             if facts.is_ffi(func.value):
                 contract = contracts.lookup(ReceiverKind.FFI_OBJECT, name)

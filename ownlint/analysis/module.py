@@ -11,15 +11,16 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..contracts import inference
+from ..contracts import inference, prototypes
 from ..contracts.words import names
 from ..contracts.packs import Contracts, matches_library, recognises
 from ..source import lines
-from ..types import (CHAR_P, FFIATTR, FUNCATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
+from ..types import (ASSERTS, CHAR_P, FFIATTR, FUNCATTR, INFERRED, LIBATTR, PROTOTYPE, RESTYPE, Finding, LazySpan, LibraryObject, LibraryUse,
                      ReceiverKind, Returns, Span, StringRestype, Summary, concrete)
 from . import cfg, classes, declarations, facts as facts_mod, flow, identifiers, lowering, raises
 
 ROUNDS = 3  # summary rounds per module: wrappers nested deeper than this are not followed
+UNREAD = "(cdef declarations)"  # the LibraryUse that carries the cdefs inference could not read
 
 
 def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: str,
@@ -47,9 +48,13 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     string_restypes = {**{v.function: dataclasses.replace(v, path=origin) for key, (origin, v) in external.items()
                           if key.startswith(CHAR_P) and isinstance(v, StringRestype)}, **strings_here}
     _untracked(facts, set(string_restypes))
-    inferred_here = inference.local(facts.cdefs, contracts, span_of)
+    declared = prototypes.declared(module, lambda node: concrete(span_of(node)).line) \
+        if "restype" in text or "argtypes" in text else []
+    unread: list = []  # cdefs nothing could be inferred from: `ownlint libraries` says so
+    inferred_here = inference.local(facts.cdefs, contracts, span_of, declared, unread)
     inferred = inference.merged(inferred_here, external, contracts)
     facts.inferred = {function: guess.contract() for function, guess in inferred.items()}
+    facts.inferred_sources = {function: guess.source for function, guess in inferred.items()}
     module_scope = facts.scopes[0]
     raised = raises.collect(module, facts.errchecks)  # what the module's functions raise on purpose
     module_scope.escaping = set(facts.nested_loads)
@@ -60,7 +65,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         function = isinstance(scope.node, cst.FunctionDef)
         managing = function and _is_context_manager(scope.node, facts)
         key = (scope.cls, scope.node.name.value) if function else ("", "")
-        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise, function and not managing, raised, key)
+        graph = cfg.build(scope.name, body, span_of, end, lowerer.may_raise, function and not managing, raised, key,
+                          facts.asserted if facts.asserting else None)
         blocks = lowering.lower(graph, lowerer)
         where = span_of(scope.node.name) if function else LazySpan.fixed(Span(1, 0, 1, 0))
         findings, summary = flow.analyse(blocks, graph.entry, path, scope.name, scope.params, where, graph.regions())
@@ -156,6 +162,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
     for function, found in facts.library_loaders.items():
         if len(found) == 1 and 0 in found and function not in facts.imports:  # `def load(): return CDLL(...)`
             exports.setdefault(function, ("", dataclasses.replace(found[0], name=function, loader=True)))
+    for name in facts.own_asserting:  # `def _check(ok): if not ok: raise`, for the modules importing it
+        exports.setdefault(name, ("", ASSERTS))
     for name in facts.prototypes:  # `SEEK_CALLBACK = CFUNCTYPE(...)`, for the modules importing it
         if name in facts.module_values and name not in facts.imports:
             exports.setdefault(name, ("", PROTOTYPE))
@@ -188,10 +196,16 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
             found = external.get(facts.absolute(qual, name))
             if found is not None and local not in exports:
                 exports[local] = found
-    findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [])
+    bodies = tuple((s.node.name.value, concrete(span_of(s.node)).line, concrete(span_of(s.node)).end_line)
+                   for s in facts.scopes if s.kind == "function" and isinstance(s.node, cst.FunctionDef)) \
+        if inferred and findings else ()
+    findings = inference.mark(_concrete(findings), inferred, path, lines(text) if inferred else [], bodies)
     for function, export in readers.items():  # what else a module says of a name comes first (`_bind`)
         exports.setdefault(function, export)
-    return _with_symbols(findings, facts.scopes, span_of), exports, library_uses(facts, contracts, span_of, loaded_at)
+    uses = library_uses(facts, contracts, span_of, loaded_at)
+    if unread:
+        uses += (LibraryUse(UNREAD, "cffi", unread=tuple((path, line, why) for line, why in unread)),)
+    return _with_symbols(findings, facts.scopes, span_of), exports, uses
 
 
 _CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
@@ -205,7 +219,8 @@ def _is_context_manager(node: cst.FunctionDef, facts: facts_mod.Facts) -> bool:
 
 def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_at: bool = True) -> tuple:
     """Every C library this module loads or calls, with each function called through it
-    and where that function's contract comes from (a pack, "inferred", or None)."""
+    and where that function's contract comes from (a pack, "inferred from cdef" / "ctypes
+    prototype" / "header", or None)."""
     calls: dict = {}  # (library name, kind) -> {function: [call sites, (contract source, pattern)]}
     seen: dict = {}  # the same, -> the LibraryObject
     sites = [facts.bound_function(node.func) or (facts.library_of(receiver), function)
@@ -231,7 +246,7 @@ def library_uses(facts: facts_mod.Facts, contracts: Contracts, span_of, loaded_a
         functions = tuple((f, n, *source) for f, (n, source) in sorted(calls.get(key, {}).items()))
         recognising = {t.pack for t in contracts.tables
                        if t.library.recognised_only and recognises(t.library, library)}
-        used = {source for _f, _n, source, _p in functions if source not in (None, "inferred")}
+        used = {source for _f, _n, source, _p in functions if source is not None and not source.startswith("inferred")}
         uses.append(LibraryUse(key[0], key[1], tuple(sorted(loaded.get(key, ()))),
                                tuple(sorted(recognising | used)), functions))
     return tuple(uses)
@@ -247,8 +262,8 @@ def _contract_source(function: str, library: LibraryObject, facts: facts_mod.Fac
         contract, table = contracts.lookup_with_table(ReceiverKind.ANY, function)
     if table is not None:
         return table.pack, table.pattern_of(function)
-    if not library.ctypes and function in facts.inferred:
-        return "inferred", ""
+    if function in facts.inferred and inference.applies(facts.inferred_sources[function], library.ctypes):
+        return f"inferred from {facts.inferred_sources[function]}", ""
     return None, ""
 
 

@@ -20,7 +20,7 @@ def counts(libraries: tuple[LibraryUse, ...]) -> tuple[int, int]:
 def without_pack(libraries: tuple[LibraryUse, ...]) -> list[str]:
     """Libraries no pack describes (inferred contracts do not count) that are called."""
     return sorted({library.name for library in libraries if library.functions and not library.packs
-                   and all(source in (None, "inferred") for _f, _n, source, _p in library.functions)})
+                   and all(source is None or source.startswith("inferred") for _f, _n, source, _p in library.functions)})
 
 
 def coverage(result: RunResult) -> str:
@@ -56,6 +56,8 @@ def as_json(libraries: tuple[LibraryUse, ...]) -> dict:
             "packs": list(library.packs),
             "functions": [{"name": f, "calls": n, "contract": source, "pattern": pattern or None}
                           for f, n, source, pattern in library.functions],
+            **({"unread": [{"path": path, "line": line, "error": why} for path, line, why in library.unread]}
+               if library.unread else {}),
         }
         for library in libraries
     ]}
@@ -66,6 +68,12 @@ def emit(libraries: tuple[LibraryUse, ...], stream: TextIO, form: str) -> None:
         stream.write(json.dumps(as_json(libraries), indent=2) + "\n")
         return
     for library in libraries:
+        if library.unread and not library.functions and not library.loaded_at:  # cdefs of no library here
+            for path, line, why in library.unread:
+                stream.write(f"not read: {path}:{line}: a cdef that cannot be parsed ({why}); nothing is inferred "
+                             "from it\n")
+            stream.write("\n")
+            continue
         where = ", ".join(f"{path}:{line}" for path, line in library.loaded_at) or "outside the linted files"
         packs = ", ".join(library.packs) or "none"
         stream.write(f"{library.name} ({library.kind}): loaded at {where}; packs: {packs}\n")
@@ -76,5 +84,6 @@ def emit(libraries: tuple[LibraryUse, ...], stream: TextIO, form: str) -> None:
                          f"{rule if source is not None else '-  (no contract: arguments are only used)'}\n")
         stream.write("\n")
     called, known = counts(libraries)
+    libraries = tuple(library for library in libraries if library.functions or library.loaded_at)
     stream.write(f"{len(libraries)} C librar{'ies' if len(libraries) != 1 else 'y'}, {called} C "
                  f"function{'s' if called != 1 else ''} called, {known} with a contract.\n")

@@ -312,7 +312,8 @@ def _encode(outcome: Outcome) -> dict:
         "hidden": [_encode_finding(f) for f in outcome.hidden],
         "error": None if error is None else [error.path, error.message],
         "exports": {name: [origin, _encode_export(s)] for name, (origin, s) in sorted(outcome.exports.items())},
-        "libraries": [[u.name, u.kind, [list(a) for a in u.loaded_at], list(u.packs), [list(f) for f in u.functions]]
+        "libraries": [[u.name, u.kind, [list(a) for a in u.loaded_at], list(u.packs), [list(f) for f in u.functions],
+                       [list(x) for x in u.unread]]
                       for u in outcome.libraries],
     }
 
@@ -332,8 +333,10 @@ def _decode(document) -> Outcome:
                                                   (_list(at, 2) for at in _list(loaded))),
                          tuple(_str(p) for p in _list(packs_)),
                          tuple((_str(f), _int(n), None if source is None else _str(source), _str(pattern))
-                               for f, n, source, pattern in (_list(entry, 4) for entry in _list(functions))))
-              for name, kind, loaded, packs_, functions in (_list(use, 5) for use in _list(document["libraries"]))),
+                               for f, n, source, pattern in (_list(entry, 4) for entry in _list(functions))),
+                         tuple((_path(p), _int(line), _str(why)) for p, line, why in (_list(x, 3) for x in _list(unread))))
+              for name, kind, loaded, packs_, functions, unread in
+              (_list(use, 6) for use in _list(document["libraries"]))),
     )
 
 
@@ -350,7 +353,7 @@ def _encode_export(value) -> dict:
         return {"char_p": [value.function, value.kind, value.path, _spanlist(value.span)]}
     if isinstance(value, InferredContract):
         return {"inferred": [value.name, value.family, value.releases, value.declared, value.path,
-                             _spanlist(value.span), list(value.takes)]}
+                             _spanlist(value.span), list(value.takes), value.source]}
     if isinstance(value, Summary):
         return {"summary": _encode_summary(value)}
     return {"library": [value.name, list(value.paths), sorted(value.wrapped), value.ctypes, value.function,
@@ -369,9 +372,9 @@ def _decode_export(d):
         function, kind, path, span = _list(d["char_p"], 4)
         return StringRestype(_str(function), _str(kind), _path(path), _span(span))
     if "inferred" in d:
-        name, family, releases, declared, path, span, takes = _list(d["inferred"], 7)
+        name, family, releases, declared, path, span, takes, source = _list(d["inferred"], 8)
         return InferredContract(_str(name), _str(family), None if releases is None else _int(releases), _str(declared),
-                                _path(path), _span(span), tuple(_int(i) for i in _list(takes)))
+                                _path(path), _span(span), tuple(_int(i) for i in _list(takes)), _str(source))
     name, paths, wrapped, is_ctypes, function, loader, origin, binds = _list(d["library"], 8)
     binds = _list(binds)
     if binds and (len(binds) != 2 or type(binds[0]) is not int or type(binds[1]) is not str):

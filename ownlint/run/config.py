@@ -25,6 +25,7 @@ _KEYS = {
     "exclude": list,
     "extend-exclude": list,
     "packs": list,
+    "headers": list,
     "respect-gitignore": bool,
     "max-file-size": "size",
     "file-time-limit": "seconds",
@@ -55,6 +56,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     packs: tuple[tuple[str, Optional[str]], ...] = ()  # (reference, directory it is relative to)
+    headers: tuple[str, ...] = ()  # C headers whose declarations give inferred contracts (absolute paths)
     respect_gitignore: bool = True
     root: str = "."  # the directory patterns are relative to
     source: Optional[str] = None  # the config file, if any
@@ -194,7 +196,7 @@ def load_file(path: str) -> dict[str, Any]:
             values[key] = tuple(entries)
         elif key in ("exclude", "extend-exclude"):
             values[key] = _patterns(doc, value, *prefix, key)
-        elif key == "packs":
+        elif key in ("packs", "headers"):
             values[key] = _strings(doc, value, *prefix, key)
         else:
             values[key] = value
@@ -243,6 +245,7 @@ def build(
         extend_exclude=tuple(values.get("extend-exclude", ())) + tuple(extend_exclude or ()),
         per_file_ignores=tuple(values.get("per-file-ignores", ())),
         packs=pack_refs,
+        headers=tuple(os.path.normpath(os.path.join(root, h)) for h in values.get("headers", ())),
         respect_gitignore=values.get("respect-gitignore", True),
         root=root,
         source=config_path,

@@ -20,10 +20,11 @@ from typing import Optional
 import pathspec
 
 from .. import catalog
+from ..contracts import inference
 from ..contracts.packs import Contracts
 from ..report import fingerprints, suppressions
-from ..types import (FFIATTR, GLOBAL_KEYS, LIBATTR, FileError, Finding, InferredContract, LibraryObject, LibraryUse,
-                     RunResult, StringRestype, Summary)
+from ..types import (FFIATTR, GLOBAL_KEYS, INFERRED, LIBATTR, FileError, Finding, InferredContract, LibraryObject,
+                     LibraryUse, RunResult, StringRestype, Summary)
 from . import parallel, prefilter, slicing
 from .cache import Cache, Outcome, canonical
 from .config import Settings
@@ -141,6 +142,7 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
     table stops changing or ROUNDS is reached.
     """
     items = list(discover(paths, settings))
+    headers = inference.from_headers(settings.headers, contracts)  # (`headers = [...]`: every file may call them)
     limits = parallel.Limits(settings.file_time_limit, settings.file_memory_limit)
     scans = cache.scans() if cache is not None else None  # what earlier runs learned of unchanged files
     outcomes: list[Optional[Outcome]] = [None] * len(items)
@@ -167,7 +169,8 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
             outcomes[index] = Outcome()  # cannot involve FFI code: not parsed (unless it calls a wrapper)
             continue
         raws[index] = raw
-        work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1], None, loaded_at)))
+        work.append((index, _job(item, raw, settings, pfi, debug, modules[index][1],
+                                 _with_headers(None, headers, raw), loaded_at)))
     ffi = {index for index, _ in work}  # the files the prefilter let through
     where = _importable(modules)
     meter = _Meter(progress, len(items), len(items) - len(work))
@@ -201,7 +204,8 @@ def lint(paths: list[str], settings: Settings, contracts: Contracts, baseline: f
                 scans.remember(item.absolute, plan.names, found)
             if not found:
                 continue
-            external = plan.imported(raw, words[index], item.path, *modules[index], contracts)
+            external = _with_headers(plan.imported(raw, words[index], item.path, *modules[index], contracts),
+                                     headers, raw)
             if remember:
                 scans.remember(item.absolute, plan.takes_for(*modules[index]), bool(external))
             digest = _digest(external)
@@ -393,6 +397,15 @@ def _read(item, outcomes: list, index: int, limit: int) -> Optional[bytes]:
     return raw
 
 
+def _with_headers(external: Optional[dict], headers: dict, raw: bytes) -> Optional[dict]:
+    """A file's inputs from other modules, with the contracts inferred from the configured
+    headers for the functions it names (those of its own cdefs or prototypes win there)."""
+    named = {INFERRED + name: (guess.path, guess) for name, guess in headers.items() if name.encode() in raw}
+    if not named:
+        return external
+    return {**named, **(external or {})}
+
+
 def _job(item, raw: bytes, settings: Settings, pfi, debug: bool, module: str, external: Optional[dict],
          loaded_at: bool = False) -> Job:
     return Job(item.path, raw, settings.enabled - _ignored_here(pfi, settings, item.absolute),
@@ -532,7 +545,8 @@ def merged_libraries(uses) -> tuple:
     """The files' views of each C library merged into one per (name, kind), sorted."""
     merged: dict = {}
     for use in uses:
-        entry = merged.setdefault((use.name, use.kind), [set(), set(), {}])
+        entry = merged.setdefault((use.name, use.kind), [set(), set(), {}, set()])
+        entry[3].update(use.unread)
         entry[0].update(use.loaded_at)
         entry[1].update(use.packs)
         for function, calls, source, pattern in use.functions:
@@ -542,5 +556,6 @@ def merged_libraries(uses) -> tuple:
                 known[1:] = [source, pattern]
     return tuple(
         LibraryUse(name, kind, tuple(sorted(loaded)), tuple(sorted(packs_)),
-                   tuple((f, n, source, pattern) for f, (n, source, pattern) in sorted(functions.items())))
-        for (name, kind), (loaded, packs_, functions) in sorted(merged.items()))
+                   tuple((f, n, source, pattern) for f, (n, source, pattern) in sorted(functions.items())),
+                   tuple(sorted(unread)))
+        for (name, kind), (loaded, packs_, functions, unread) in sorted(merged.items()))

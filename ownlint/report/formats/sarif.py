@@ -16,7 +16,7 @@ from typing import TextIO
 
 from ... import HOMEPAGE, __version__, catalog
 from .. import fingerprints, libraries, ruledocs
-from ...types import Finding, RunResult, Span
+from ...types import INFERRED_NOTE, Finding, RunResult, Span
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 ROOT = "%SRCROOT%"
@@ -66,6 +66,8 @@ def _result(finding: Finding, index: dict, suppressed: bool) -> dict:
         "locations": [primary],
         "partialFingerprints": {fingerprints.VERSION: finding.fingerprint},
     }
+    if finding.message.endswith(INFERRED_NOTE):  # a guess from the binding's declarations, not a pack
+        result["properties"] = {"inferredContract": True}
     if finding.related:
         result["relatedLocations"] = [
             {"id": number, **_location(r.path, r.span, r.message)} for number, r in enumerate(finding.related, 1)
