@@ -53,6 +53,8 @@ def test_generated_programs(programs, tmp_path_factory):
 
 def _mutate(text: str, rng: random.Random) -> bytes:
     lines = text.splitlines(keepends=True)
+    if not lines:  # an earlier mutation cut the text to nothing: nothing left to mutate
+        return b""
     kind = rng.randrange(7)
     at = rng.randrange(len(lines))
     if kind == 0:
@@ -68,7 +70,7 @@ def _mutate(text: str, rng: random.Random) -> bytes:
         lines[at] = lines[at].lstrip()
     elif kind == 5:
         data = "".join(lines).encode()
-        return data[: rng.randrange(len(data))]
+        return data[: rng.randrange(len(data) + 1)]
     else:
         data = bytearray("".join(lines).encode())
         for _ in range(rng.randrange(1, 4)):
