@@ -589,23 +589,22 @@ class Lowerer:
         """The struct a call fills: `byref(arr)` / `pointer(arr)` fill `arr`; a cffi `T *`
         named `arr` is the struct's own pointer."""
         if isinstance(expr, cst.Call):
-            callee = self.resolve(expr.func)
-            contract = callee.contract
-            if contract is not None and contract.returns is Returns.ALIAS and expr.args:
-                return self.key(expr.args[contract.alias_of or 0].value)
-            return None
+            return self._aliased(expr)
         return self.key(expr)
 
     def _out_target(self, expr: cst.BaseExpression) -> Optional[str]:
         """`byref(db)` / `pointer(db)` fill `db`; a cffi `T **` named `pp` fills `pp[0]`."""
         if isinstance(expr, cst.Call):
-            callee = self.resolve(expr.func)
-            contract = callee.contract
-            if contract is not None and contract.returns is Returns.ALIAS and expr.args:
-                return self.key(expr.args[contract.alias_of or 0].value)
-            return None
+            return self._aliased(expr)
         base = self.key(expr)
         return f"{base}[0]" if base else None
+
+    def _aliased(self, call: cst.Call) -> Optional[str]:
+        """The key of the argument a casting call (`byref(x)`, `pointer(x)`) stands for."""
+        contract = self.resolve(call.func).contract
+        if contract is not None and contract.returns is Returns.ALIAS and call.args:
+            return self.key(call.args[contract.alias_of or 0].value)
+        return None
 
     # --- expressions ----------------------------------------------------------------
 
