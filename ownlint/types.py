@@ -182,6 +182,9 @@ class Contract:
     releases: Optional[int] = None
     idempotent: bool = False
     weak: bool = False  # an alias that does not keep Python-owned memory alive (ffi.cast, ctypes.addressof)
+    # An alias that points to the Python object holding the argument (ctypes.pointer,
+    # byref): reading through it (`.contents`, `[0]`) reads that holder, not what it points to.
+    address: bool = False
     takes: tuple[int, ...] = ()
     keeps: tuple[int, ...] = ()
     holder: Optional[int] = None  # the argument that keeps them; releasing it lets them go

@@ -169,3 +169,12 @@ def test_a_pack_of_many_functions(tmp_path):
         ("leak.py", 5, "OWN201", "`h` acquired by `h19999_new` is never released"),
     ]
     assert (code, err) == (1, "")
+
+
+def test_address_needs_an_alias(tmp_path):
+    pack = tmp_path / "bad.toml"
+    pack.write_text('[pack]\nname = "bad"\n\n[functions.f]\nreturns = "owned"\naddress = true\n')
+    with pytest.raises(ConfigError) as caught:
+        load_contracts([(str(pack), None)], with_defaults=False)
+    assert str(caught.value) == (f"{pack}:6: `functions.f.address`: `address = true` describes an alias: "
+                                 'it needs `returns = "alias"`')

@@ -599,6 +599,19 @@ class Lowerer:
         base = self.key(expr)
         return f"{base}[0]" if base else None
 
+    def _holder_address(self, expr: cst.BaseExpression) -> bool:
+        """Whether `expr` re-types the address of a Python object that holds a pointer
+        (`cast(pointer(p), POINTER(c_ulong))`): reading through it reads the holder's
+        value, the pointer itself, which stays readable after what it points to is freed."""
+        while isinstance(expr, cst.Call) and expr.args:
+            contract = self.resolve(expr.func).contract
+            if contract is None or contract.returns is not Returns.ALIAS:
+                return False
+            if contract.address:
+                return True
+            expr = expr.args[contract.alias_of or 0].value
+        return False
+
     def _aliased(self, call: cst.Call) -> Optional[str]:
         """The key of the argument a casting call (`byref(x)`, `pointer(x)`) stands for."""
         contract = self.resolve(call.func).contract
@@ -614,14 +627,14 @@ class Lowerer:
             return self.key(expr)
         if isinstance(expr, cst.Attribute):
             base = self.ev(expr.value)
-            if base is not None and not base.startswith("$"):
+            if base is not None and not base.startswith("$") and not self._holder_address(expr.value):
                 self.out.append(E.Use(base, self.span_of(expr.value), f"dereferenced (`.{expr.attr.value}`)"))
             return self.key(expr)
         if isinstance(expr, cst.Subscript):
             base = self.ev(expr.value)
             for element in expr.slice:
                 self._escape_temps_of(element)
-            if base is not None:
+            if base is not None and not self._holder_address(expr.value):
                 self.out.append(E.Use(base, self.span_of(expr.value), "indexed"))
             self._implicit(expr.value, "indexed", self.span_of(expr))
             return self.key(expr)

@@ -44,7 +44,7 @@ _INDEX_KEYS = ("owner", "alias_of", "releases", "manages", "destructor", "reallo
 _INDEX_LIST_KEYS = ("takes", "keeps", "calls", "stores", "takes_on_success")
 _PATTERN_CHARS = frozenset("*?[")
 _FUNCTION_KEYS = {
-    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "floating", "elements", "doc",
+    "returns", "family", "out_family", "may_fail", "success", "idempotent", "weak", "address", "floating", "elements", "doc",
     "out", "holder", *_INDEX_KEYS, *_INDEX_LIST_KEYS,
 }
 
@@ -171,7 +171,7 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         value = table["out"]
         items = value if isinstance(value, list) else [value]
         fields["out"] = tuple(_index(doc, item, *where, "out") for item in items)
-    for key in ("idempotent", "weak", "floating", "elements"):
+    for key in ("idempotent", "weak", "address", "floating", "elements"):
         if key in table:
             fields[key] = _expect(doc, table[key], bool, *where, key)
     if "success" in table:
@@ -211,6 +211,8 @@ def _parse_function(doc: tomlsource.TomlDocument, pack: str, name: str, table: A
         raise doc.error('`returns = "alias"` needs `alias_of`, the argument the result points to', *where)
     if contract.weak and returns is not Returns.ALIAS:
         raise doc.error('`weak = true` describes an alias: it needs `returns = "alias"`', *where, "weak")
+    if contract.address and returns is not Returns.ALIAS:
+        raise doc.error('`address = true` describes an alias: it needs `returns = "alias"`', *where, "address")
     if returns is Returns.FINALIZER and contract.manages is None:
         raise doc.error('`returns = "finalizer"` needs `manages`, the argument the finalizer releases', *where)
     if contract.may_fail is MayFail.STATUS and returns is not Returns.STATUS:

@@ -111,3 +111,14 @@ def window_address_as_key_after_destroy():
     _glfw.glfwDestroyWindow(window)
     registry_key = ctypes.cast(window, ctypes.c_void_p)
     return registry_key
+
+
+def window_address_read_through_its_holder_after_destroy():
+    # pyGLFW 2.11.0 `destroy_window`: `pointer(window)` points to the Python object that
+    # holds the pointer, so `.contents` reads the pointer's value, not the freed window.
+    window = _glfw.glfwCreateWindow(640, 480, b"x", None, None)
+    if not window:
+        return 0
+    _glfw.glfwDestroyWindow(window)
+    window_addr = ctypes.cast(ctypes.pointer(window), ctypes.POINTER(ctypes.c_ulong)).contents.value
+    return window_addr
