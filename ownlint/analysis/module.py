@@ -123,8 +123,11 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         by_class.setdefault(cls, {})[member] = summary
     by_class.pop("", None)  # module-level functions
     findings.extend(declarations.check(path, facts, contracts, span_of, string_restypes))
-    findings.extend(declarations.char_p_attribute_calls(
-        path, facts, span_of, {**declarations.string_restypes(facts, contracts, span_of, libraries=True), **string_restypes}))
+    # `restype = c_char_p` on owned strings, wherever the library object is (one walk of the
+    # declarations serves the attribute calls, the exports and the class attributes below).
+    on_libraries = declarations.string_restypes(facts, contracts, span_of, libraries=True)
+    all_strings = {**on_libraries, **string_restypes}
+    findings.extend(declarations.char_p_attribute_calls(path, facts, span_of, all_strings))
     for cls, members in sorted(by_class.items()):
         findings.extend(classes.check(path, cls, members, classes.relatives(cls, facts.bases, by_class)))
     # Other modules learn of factories, destroyers and readers (a helper that reads a
@@ -147,10 +150,8 @@ def analyse_module(path: str, module: cst.Module, contracts: Contracts, name: st
         exports[RESTYPE + function] = ("", RESTYPE)
     for function, guess in inferred_here.items():
         exports[INFERRED + function] = ("", guess)
-    for function, declaration in {**declarations.string_restypes(facts, contracts, span_of, libraries=True),
-                                  **strings_here}.items():
+    for function, declaration in {**on_libraries, **strings_here}.items():
         exports[CHAR_P + function] = ("", declaration)
-    all_strings = {**declarations.string_restypes(facts, contracts, span_of, libraries=True), **string_restypes}
     # Library objects (a module that loads the library for the others to import), and
     # re-exports (`from ._native import open_stack` in a package's __init__).
     # A compiled cffi module is not one of the project's: the module importing its `lib`
